@@ -1,0 +1,62 @@
+# Two commands: `make run` serves the site with demo data; `make test` runs the whole suite.
+# Both set everything up first. Python 3.11 and Node.js (npm) must be on the machine.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test setup install assets env migrate seed lint typecheck check clean worker beat
+
+run: setup ## Set up, migrate, seed a new database and serve on http://127.0.0.1:$(PORT)
+	@$(MANAGE) seed_demo --if-empty
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: setup ## Set up, then run the whole suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: install assets env migrate
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+assets: static/dist/app.css static/js/govuk-frontend.min.js
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/dist/app.css: node_modules/.package-lock.json static/scss/app.scss
+	npx sass --quiet-deps --load-path=node_modules --style=compressed --no-source-map static/scss/app.scss $@
+
+static/js/govuk-frontend.min.js: node_modules/.package-lock.json
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+env: .env
+
+.env:
+	cp .env.example .env
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+lint: install ## ruff, formatting and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+worker: setup ## A Celery worker (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: setup ## Celery beat, which queues the scheduled jobs (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules static/dist static/js/govuk-frontend.min.js staticfiles

@@ -1,0 +1,42 @@
+"""The service navigation: links only to pages that exist and that the person may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.roles import roles_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    current: bool
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return [
+            NavItem("Sign in", reverse("account_login"), request.path == reverse("account_login")),
+            NavItem(
+                "Create an account",
+                reverse("account_signup"),
+                request.path == reverse("account_signup"),
+            ),
+        ]
+    roles = roles_for(user)
+    items = [("Home", reverse("home"))]
+    if roles.partnership_team or roles.coordinator or roles.clerk:
+        items.append(("People", reverse("organisations:index")))
+    if roles.partnership_team or user.is_staff:
+        items.append(("Content admin", reverse("wagtailadmin_home")))
+    items.append(("Your account", reverse("accounts:profile")))
+    items.append(("Sign out", reverse("account_logout")))
+    return [
+        NavItem(text, href, request.path == href or (href != "/" and request.path.startswith(href)))
+        for text, href in items
+    ]

@@ -1,0 +1,42 @@
+"""Choices used by organisations and memberships, with the named groups that rules rely on."""
+
+from django.db import models
+
+
+class Sector(models.TextChoices):
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH_TRUST = "health_trust", "Health trust"
+    INTEGRATED_CARE_BOARD = "integrated_care_board", "Integrated care board"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    SCHOOL = "school", "School"
+    EARLY_YEARS = "early_years", "Early years"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    OTHER = "other", "Other"
+
+
+class MembershipKind(models.TextChoices):
+    STAFF = "staff", "Staff"
+    GOVERNOR = "governor", "Governor"
+    VOLUNTEER = "volunteer", "Volunteer"
+
+
+class GovernorCategory(models.TextChoices):
+    PARENT = "parent", "Parent governor"
+    STAFF = "staff", "Staff governor"
+    LOCAL_AUTHORITY = "local_authority", "Local authority governor"
+    FOUNDATION = "foundation", "Foundation governor"
+    CO_OPTED = "co_opted", "Co-opted governor"
+    PARTNER = "partner", "Partner governor"
+
+
+class GovernorRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
+    SAFEGUARDING_LINK = "safeguarding_link", "Safeguarding link governor"
+
+
+# Sectors whose organisations have a governing board with a clerk.
+SECTORS_WITH_GOVERNORS = frozenset({Sector.SCHOOL, Sector.EARLY_YEARS})

@@ -1,0 +1,47 @@
+"""Factories for accounts. `UserFactory(partnership_team=True)` and similar traits set roles."""
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Invitation, User
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@agency.example")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    class Params:
+        partnership_team = factory.Trait(is_partnership_team=True)
+        trainer = factory.Trait(is_trainer=True)
+
+    @factory.post_generation
+    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+        """Record the address as verified, as allauth needs before it lets someone sign in."""
+        if not create:
+            return
+        obj.save()
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.get_or_create(
+            user=obj, email=obj.email, defaults={"verified": extracted is not False, "primary": True}
+        )
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"invitee{n}@agency.example")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    organisation = factory.SubFactory("tests.organisations.factories.OrganisationFactory")
+    kind = "staff"
+    start_date = factory.LazyFunction(timezone.localdate)

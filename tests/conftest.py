@@ -1,0 +1,78 @@
+"""Fixtures and rules shared by the whole suite.
+
+Some tests need real services: PostgreSQL (`postgres` marker), Redis with a Celery worker
+(`redis`) or Chromium (`browser`). When a service is missing such a test is skipped with the
+reason shown in the summary, except under CI=true, where a missing service fails the test:
+CI must never pass by skipping. A run that deliberately leaves them out deselects them with -m.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_missing() -> str | None:
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    return None
+
+
+def _redis_missing() -> str | None:
+    url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not url:
+        return "needs Redis: set CELERY_BROKER_URL and REDIS_URL"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"needs Redis at {url}: {error}"
+    return None
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or None
+
+
+def _browser_missing() -> str | None:
+    if chromium_path() is None:
+        return "needs Chromium: apt-get install chromium, or set CHROMIUM_PATH"
+    return None
+
+
+SERVICE_CHECKS: dict[str, Callable[[], str | None]] = {
+    "postgres": _postgres_missing,
+    "redis": _redis_missing,
+    "browser": _browser_missing,
+}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, check in SERVICE_CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        missing = check()
+        if missing is None:
+            continue
+        if IN_CI:
+            pytest.fail(f"CI=true and this test {missing}", pytrace=False)
+        pytest.skip(missing)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """Hashing passwords properly takes ~0.3 s each; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings: pytest.FixtureRequest) -> None:
+    """Links in emails are built from SITE_URL; tests assert on them."""
+    settings.SITE_URL = "https://hub.partnership.example"  # type: ignore[attr-defined]
