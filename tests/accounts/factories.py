@@ -45,3 +45,28 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory("tests.organisations.factories.OrganisationFactory")
     kind = "staff"
     start_date = factory.LazyFunction(timezone.localdate)
+
+
+# A fixed base32 secret so tests can compute valid codes (never used outside tests and demo).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_totp(user: User, secret: str = TEST_TOTP_SECRET) -> None:
+    """Give the person an authenticator app and recovery codes, as allauth's own flow does."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """The code an authenticator app would show now."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
