@@ -1,4 +1,5 @@
-"""Writes for accounts: invitations and the membership a new person gets when they sign up."""
+"""Writes for accounts: invitations, the membership a new person gets when they sign up, and
+sending allauth's emails once the transaction commits."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -124,21 +125,82 @@ def signup_membership_create(
     """The first membership of someone who has just signed up.
 
     With an invitation they get what it describes. Otherwise they join the organisation they
-    chose, whose email domain matches theirs, as staff with no job role yet: their
+    chose, which must list their email domain, as staff with no job role yet: their
     coordinator completes it.
     """
+    from accounts.selectors import organisations_for_email
+
     if invitation is not None:
         return invitation_accept(invitation=invitation, user=user)
     if organisation is None:
-        raise ValidationError("Choose your organisation.")
+        raise ValidationError("Select the organisation you work for.")
+    if not organisations_for_email(email=user.email).filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            f"{organisation} does not use the email domain of {user.email}, so you cannot "
+            "join it without an invitation."
+        )
     membership = Membership(user=user, organisation=organisation, kind=MembershipKind.STAFF)
     membership.full_clean()
     membership.save()
+    logger.info(
+        "signed up by email domain",
+        extra={"user_id": user.pk, "organisation_id": organisation.pk},
+    )
     return membership
+
+
+def email_message_send_on_commit(*, message: EmailMessage) -> None:
+    """Send an already rendered email from a task, once the surrounding transaction commits.
+
+    allauth renders its emails inside the request (they need the request for links); only
+    the sending, which may be slow or fail, moves to the task queue.
+    """
+    from accounts.tasks import email_message_send_task
+
+    payload = {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "alternatives": [
+            [str(content), mimetype]
+            for content, mimetype in getattr(message, "alternatives", [])
+        ],
+    }
+    transaction.on_commit(lambda: email_message_send_task.delay(payload))
+
+
+def email_message_send(
+    *,
+    subject: str,
+    body: str,
+    from_email: str | None,
+    to: list[str],
+    alternatives: list[list[str]] | None = None,
+) -> None:
+    """Send one email, with any alternative (HTML) bodies."""
+    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
+    for content, mimetype in alternatives or []:
+        message.attach_alternative(content, mimetype)
+    message.send()
 
 
 def invitations_delete_expired(*, older_than_days: int = 90) -> int:
     """Delete unused invitations that expired long ago: they hold personal data for no purpose."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
+    return deleted
+
+
+def authenticators_reset(*, user: User) -> int:
+    """Remove a person's authenticator app and recovery codes, so they can set up a new phone.
+
+    For the partnership team to run (`manage.py mfa_reset`) when someone has lost their phone
+    and their recovery codes. Someone whose role needs MFA is asked to set it up again at their
+    next page.
+    """
+    from allauth.mfa.models import Authenticator
+
+    deleted, _ = Authenticator.objects.filter(user=user).delete()
+    logger.warning("authenticators reset", extra={"user_id": user.pk, "deleted": deleted})
     return deleted

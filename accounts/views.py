@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import get_adapter
+from allauth.socialaccount.adapter import get_adapter as get_socialaccount_adapter
+from allauth.socialaccount.models import SocialAccount
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from accounts.adapters import INVITATION_SESSION_KEY
 from accounts.mfa import mfa_enrolled, mfa_required
 from accounts.roles import roles_for
-from accounts.selectors import invitation_usable_by_token
+from accounts.selectors import invitation_usable_by_token, user_with_email_exists
 from accounts.services import invitation_accept
 from organisations.models import Membership
 from organisations.permissions import organisations_with_people_visible_to
@@ -38,40 +43,62 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
-    """Follow an invitation link: sign up with the invited address, or add it to your account."""
+    """Follow an invitation link.
+
+    Someone new is sent to create an account with the invited address, which counts as
+    verified because the link reached them at that address. Someone who already has an
+    account signs in first, then confirms here that they want to join.
+    """
     invitation = invitation_usable_by_token(token=token)
     if invitation is None:
         return render(request, "accounts/invitation_unusable.html", status=404)
     user = request.user
-    if user.is_authenticated:
+    if not user.is_authenticated:
+        if user_with_email_exists(email=invitation.email):
+            messages.info(request, "You already have an account. Sign in to accept your invitation.")
+            query = urlencode({"next": invitation.get_absolute_url()})
+            return redirect(f"{reverse('account_login')}?{query}")
+        request.session[INVITATION_SESSION_KEY] = invitation.token
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
+    if invitation.email.lower() != user.email.lower():  # type: ignore[union-attr]
+        return render(
+            request,
+            "accounts/invitation_unusable.html",
+            {
+                "reason": f"This invitation was sent to {invitation.email}, but you are signed "
+                f"in as {user.email}. Sign out, then select the link in the email again.",  # type: ignore[union-attr]
+            },
+            status=403,
+        )
+    if request.method == "POST":
         try:
             invitation_accept(invitation=invitation, user=user)  # type: ignore[arg-type]
         except ValidationError as error:
             return render(
                 request,
                 "accounts/invitation_unusable.html",
-                {"reason": error.messages[0]},
+                {"reason": " ".join(error.messages)},
                 status=400,
             )
         messages.success(request, f"You have joined {invitation.organisation}.")
         return redirect("home")
-    from accounts.models import User
-
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        messages.info(request, "Sign in to accept your invitation.")
-        return redirect(f"{reverse('account_login')}?next={invitation.get_absolute_url()}")
-    request.session[INVITATION_SESSION_KEY] = invitation.token
-    # The link reached this browser through the invited address, so it counts as verified.
-    get_adapter(request).stash_verified_email(request, invitation.email)
-    return redirect(f"{reverse('account_signup')}?email={invitation.email}")
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
+    entra_configured = any(
+        provider.id == "entra"
+        for provider in get_socialaccount_adapter(request).list_providers(request)
+    )
     context = {
         "mfa_required": mfa_required(user),  # type: ignore[arg-type]
         "mfa_enrolled": mfa_enrolled(user),  # type: ignore[arg-type]
+        "entra_configured": entra_configured,
+        "entra_connected": SocialAccount.objects.filter(user=user, provider="entra").exists(),  # type: ignore[misc]
     }
     return render(request, "accounts/profile.html", context)

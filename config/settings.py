@@ -8,6 +8,7 @@ ALLOWED_HOSTS. See docs/settings.md for every variable.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.csp.AdminScriptNonceMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -155,17 +157,45 @@ LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.entra.adapters.EntraSocialAccountAdapter"
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+# allauth's forms with GOV.UK wording: labels, hints and error messages.
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "signup": "accounts.allauth_forms.SignupForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "accounts.allauth_forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.allauth_forms.ActivateTOTPForm",
+}
+SOCIALACCOUNT_FORMS = {"signup": "accounts.entra.forms.EntraSignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per person, changed by verifying the new one (allauth keeps at most two while
+# a change is pending).
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Sessions end when the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE): no "remember me" on
+# the shared computers many practitioners use.
+ACCOUNT_SESSION_REMEMBER = False
+# Tell people when their password, email address or sign-in security changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Held in the default cache, which is Redis when REDIS_URL is set, so every web process shares
+# the counts.
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated here so they are visible and reviewed.
     "change_password": "5/m/user",
@@ -175,11 +205,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "login": "30/m/ip",
+    # Five wrong passwords for one address lock that address for five minutes.
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PARTNERSHIP_NAME
+# Recovery codes are made automatically when someone sets up an authenticator app, and can be
+# seen and downloaded again later from the account pages.
+MFA_RECOVERY_CODES_SHOW_ONCE = False
 
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
@@ -188,6 +222,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# Microsoft's tokens are used once to read the profile; there is no reason to keep them.
+SOCIALACCOUNT_STORE_TOKENS = False
 
 ENTRA_CLIENT_ID = env("ENTRA_CLIENT_ID", default="")
 ENTRA_CLIENT_SECRET = env("ENTRA_CLIENT_SECRET", default="")
@@ -200,10 +236,10 @@ if ENTRA_CLIENT_ID and ENTRA_ALLOWED_TENANTS:
             {
                 "client_id": ENTRA_CLIENT_ID,
                 "secret": ENTRA_CLIENT_SECRET,
+                # Work and school accounts only; accounts.entra checks the tenant allow-list.
                 "settings": {"tenant": "organizations"},
             }
         ],
-        "SCOPE": ["openid", "email", "profile"],
     }
 
 # Invitations stay usable for this long; coordinators can send a fresh one.
@@ -234,7 +270,8 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # NONCE is added only when a response asked for one: Wagtail admin pages (config.csp).
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -325,6 +362,8 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
+# Email addresses are changed through allauth only, so the new address is always verified.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_USER_EDIT_FORM = "accounts.forms.WagtailUserEditForm"
 WAGTAIL_USER_CREATION_FORM = "accounts.forms.WagtailUserCreationForm"
 WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []

@@ -1,7 +1,9 @@
 """URLs. Each app owns its own `urls.py`; Wagtail's admin sits at /admin/."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template.loader import render_to_string
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
 from wagtail.admin import urls as wagtailadmin_urls
 
@@ -9,8 +11,13 @@ from accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    # Wagtail's own sign-in would skip MFA, so it sends people to ours.
+    # Wagtail's own sign-in would skip MFA and rate limits, so it sends people to ours, for
+    # every method: a POST with a password signs nobody in. The same for its password reset.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    re_path(
+        r"^admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -28,3 +35,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    """The error page, rendered without the request: whatever broke may be in its context."""
+    context = {"PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME}
+    return HttpResponseServerError(render_to_string("500.html", context))

@@ -38,5 +38,17 @@ class GovernorRole(models.TextChoices):
     SAFEGUARDING_LINK = "safeguarding_link", "Safeguarding link governor"
 
 
+# How a sentence names someone holding each kind of membership: "already a member of staff".
+MEMBER_PHRASES = {
+    MembershipKind.STAFF: "a member of staff",
+    MembershipKind.VOLUNTEER: "a volunteer",
+    MembershipKind.GOVERNOR: "a governor",
+}
+
 # Sectors whose organisations have a governing board with a clerk.
 SECTORS_WITH_GOVERNORS = frozenset({Sector.SCHOOL, Sector.EARLY_YEARS})
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Waiting for confirmation"
+    APPLIED = "applied", "Imported"

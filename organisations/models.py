@@ -7,15 +7,27 @@ Who may see and change which memberships is decided in `organisations.permission
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
-from organisations.enums import GovernorCategory, GovernorRole, MembershipKind, Sector
+from organisations.enums import (
+    GovernorCategory,
+    GovernorRole,
+    ImportStatus,
+    MembershipKind,
+    Sector,
+)
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -25,7 +37,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(sector__in=SECTORS_WITH_GOVERNORS)
 
 
-class Organisation(models.Model):
+class Organisation(ClusterableModel):
     """A member agency of the partnership: a council service, a police unit, a trust, a school."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -66,6 +78,17 @@ class Organisation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("organisations:people", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        """An organisation may not sit below itself, directly or through its parents."""
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "Choose a parent other than this organisation or one below it."}
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
     @property
     def has_governors(self) -> bool:
         """Schools and early-years settings have a governing board with a clerk."""
@@ -81,7 +104,7 @@ class EmailDomain(models.Model):
     chooses which one when they sign up.
     """
 
-    organisation = models.ForeignKey(
+    organisation = ParentalKey(
         Organisation, on_delete=models.CASCADE, related_name="email_domains"
     )
     domain = models.CharField(max_length=253)
@@ -100,6 +123,20 @@ class EmailDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+    def clean(self) -> None:
+        """A domain is stored lower-case, without "@", and must look like a real domain."""
+        self.domain = self.domain.strip().lower()
+        if "@" in self.domain:
+            raise ValidationError(
+                {"domain": "Enter the part after the @ only, for example lewisham.gov.uk."}
+            )
+        try:
+            DomainNameValidator(accept_idna=False)(self.domain)
+        except ValidationError:
+            raise ValidationError(
+                {"domain": "Enter a domain in the right format, for example lewisham.gov.uk."}
+            ) from None
 
 
 class JobRole(models.Model):
@@ -125,9 +162,7 @@ class JobRole(models.Model):
 class WorkforceHeadcount(models.Model):
     """How many people an organisation employs in a job role, for training coverage figures."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="headcounts"
-    )
+    organisation = ParentalKey(Organisation, on_delete=models.CASCADE, related_name="headcounts")
     job_role = models.ForeignKey(JobRole, on_delete=models.PROTECT, related_name="headcounts")
     headcount = models.PositiveIntegerField()
 
@@ -248,3 +283,77 @@ class Membership(models.Model):
         if self.is_web_editor:
             labels.append("Web editor")
         return labels
+
+
+def _import_file_path(instance: ImportBatch, filename: str) -> str:
+    """A random name: the file holds personal data, so its path must not be guessable."""
+    return f"people-imports/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of people to add to an organisation, from preview to confirmation.
+
+    The rows are kept as read from the file, so confirming checks them again against the people
+    who belong by then. `problems` and `notes` hold plain-English sentences for the preview,
+    each with the spreadsheet row it is about. Applying is all or nothing and happens once.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    kind = models.CharField(max_length=20, choices=MembershipKind.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to=_import_file_path, max_length=255)
+    rows = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    invited_count = models.PositiveIntegerField(
+        default=0, help_text="People without an account, sent an invitation."
+    )
+    added_count = models.PositiveIntegerField(
+        default=0, help_text="People who already had an account, added straight away."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status=ImportStatus.APPLIED) & Q(applied_at__isnull=False))
+                | (~Q(status=ImportStatus.APPLIED) & Q(applied_at__isnull=True)),
+                name="importbatch_applied_at_when_applied",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} for {self.organisation} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "organisations:import_preview",
+            kwargs={"slug": self.organisation.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_applied(self) -> bool:
+        return self.status == ImportStatus.APPLIED
+
+    @property
+    def can_be_applied(self) -> bool:
+        """Only a file with no problems, not yet imported, may be confirmed."""
+        return not self.is_applied and not self.problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
@@ -76,3 +76,31 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 def _site_url(settings: pytest.FixtureRequest) -> None:
     """Links in emails are built from SITE_URL; tests assert on them."""
     settings.SITE_URL = "https://hub.partnership.example"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_run_in_test() -> Iterator[None]:
+    """Tasks run eagerly in the test's own process, so a test sees what they did.
+
+    CI exports CELERY_BROKER_URL for the worker tests (tests/test_celery.py). Without this,
+    every other test would queue its tasks on Redis for a worker that cannot see the test
+    database. The worker tests switch it off for themselves.
+    """
+    from config.celery import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache, so one test's sign-ins never trip another's
+    rate limits (allauth counts attempts per IP address in the cache, shared through Redis
+    in CI)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -70,3 +70,18 @@ def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
 
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
+
+
+def fresh_totp_code(secret: str = TEST_TOTP_SECRET, margin: float = 2.0) -> str:
+    """The current code, waiting for the next 30-second period when this one is about to end.
+
+    A code read in the last moment of its period could expire before the request checks it.
+    """
+    import time
+
+    from allauth.mfa import app_settings
+
+    remaining = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if remaining < margin:
+        time.sleep(remaining + 0.1)
+    return totp_code(secret)

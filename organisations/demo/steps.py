@@ -1,0 +1,60 @@
+"""The steps of `seed_demo`, in the order they run, and the function that runs them.
+
+To add demo data (courses, sessions, bookings…), write a step `def <thing>_seed(seed: DemoSeed)`
+in the app that owns the data (for example `training/demo.py`), keyed on natural keys so a second
+run adds nothing, and append it to `SEED_STEPS` after the steps it relies on. A step gets its own
+random generator from `seed.rng("<step name>")`, so it never changes what the others make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from organisations.demo.accounts import DEMO_PASSWORD, demo_accounts_seed
+from organisations.demo.context import DemoSeed
+from organisations.demo.governors import governing_boards_seed
+from organisations.demo.job_roles import job_roles_seed
+from organisations.demo.large_partnership import large_partnership_seed
+from organisations.demo.organisations import organisations_seed
+from organisations.demo.people import staff_seed
+from organisations.demo.workforce import headcounts_seed
+
+SeedStep = Callable[[DemoSeed], None]
+
+SEED_STEPS: list[SeedStep] = [
+    job_roles_seed,
+    organisations_seed,
+    demo_accounts_seed,
+    staff_seed,
+    governing_boards_seed,
+    headcounts_seed,
+]
+
+
+def demo_seed_start(*, log: Callable[[str], None] = print) -> DemoSeed:
+    """The shared state for a run. The demo password is hashed here, once, for everyone."""
+    return DemoSeed(
+        today=timezone.localdate(), password_hash=make_password(DEMO_PASSWORD), log=log
+    )
+
+
+def demo_seed_run(seed: DemoSeed, *, people: int = 0) -> None:
+    """Run every step, then add `people` more in bulk, in one transaction.
+
+    A failed step leaves the database as it was. Wagtail's reference index (which records what
+    each organisation refers to, for the admin's usage counts) is brought up to date once at the
+    end rather than after every save.
+    """
+    with transaction.atomic(), disable_reference_index_auto_update():
+        for step in SEED_STEPS:
+            step(seed)
+        if people:
+            large_partnership_seed(seed, people=people)
+        for organisation in seed.organisations.values():
+            ReferenceIndex.create_or_update_for_object(organisation)

@@ -1,0 +1,65 @@
+"""Fixtures for the accounts tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.accounts.factories import DEFAULT_PASSWORD, fresh_totp_code
+
+# A made-up Entra tenant the partnership allows, and our made-up app registration.
+ALLOWED_TENANT = "11111111-2222-3333-4444-555555555555"
+ENTRA_CLIENT_ID = "00000000-aaaa-bbbb-cccc-000000000001"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Rate limits and used TOTP codes live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def sign_in(client: Client) -> Callable[..., Any]:
+    """Sign in through allauth's form (not force_login), as a person would."""
+
+    def _sign_in(email: str, password: str = DEFAULT_PASSWORD, **extra: str) -> Any:
+        return client.post("/accounts/login/", {"login": email, "password": password, **extra})
+
+    return _sign_in
+
+
+@pytest.fixture
+def sign_in_with_code(client: Client, sign_in: Callable[..., Any]) -> Callable[..., Any]:
+    """Sign in with password, then the authenticator code allauth asks for next."""
+
+    def _sign_in_with_code(email: str, password: str = DEFAULT_PASSWORD) -> Any:
+        response = sign_in(email, password)
+        assert response.headers["Location"] == "/accounts/2fa/authenticate/", response
+        return client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code()})
+
+    return _sign_in_with_code
+
+
+@pytest.fixture
+def entra_settings(settings: Any) -> Any:
+    """Microsoft sign-in switched on for one allowed tenant, as the environment would set it."""
+    settings.ENTRA_ALLOWED_TENANTS = [ALLOWED_TENANT]
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "entra": {
+            "APPS": [
+                {
+                    "client_id": ENTRA_CLIENT_ID,
+                    "secret": "test-secret",
+                    "settings": {"tenant": "organizations"},
+                }
+            ]
+        }
+    }
+    return settings
+
