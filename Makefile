@@ -44,7 +44,7 @@ env: .env
 .env:
 	cp .env.example .env
 
-migrate: install
+migrate: install env
 	$(MANAGE) migrate --no-input
 
 lint: install ## ruff, formatting and mypy

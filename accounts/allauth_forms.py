@@ -79,11 +79,17 @@ class LoginForm(account_forms.LoginForm):
         super().__init__(*args, **kwargs)
         _email_input(self, "login")
         _word_field(
-            self, "login", label="Email address", required="Enter your email address.",
+            self,
+            "login",
+            label="Email address",
+            required="Enter your email address.",
             invalid=EMAIL_INVALID,
         )
         _word_field(
-            self, "password", label="Password", required="Enter your password.",
+            self,
+            "password",
+            label="Password",
+            required="Enter your password.",
             autocomplete="current-password",
         )
 
@@ -95,7 +101,10 @@ class SignupForm(account_forms.SignupForm):
         super().__init__(*args, **kwargs)
         _email_input(self, "email")
         _word_field(
-            self, "email", label="Work email address", required="Enter your work email address.",
+            self,
+            "email",
+            label="Work email address",
+            required="Enter your work email address.",
             invalid=EMAIL_INVALID,
             help_text="Use the address your organisation gave you, or the one your invitation "
             "was sent to.",
@@ -110,7 +119,10 @@ class AddEmailForm(account_forms.AddEmailForm):
         super().__init__(*args, **kwargs)
         _email_input(self, "email")
         _word_field(
-            self, "email", label="New email address", required="Enter your new email address.",
+            self,
+            "email",
+            label="New email address",
+            required="Enter your new email address.",
             invalid=EMAIL_INVALID,
             help_text="We will send a link to this address. Your email address changes when you "
             "select the link.",
@@ -121,8 +133,11 @@ class ChangePasswordForm(account_forms.ChangePasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _word_field(
-            self, "oldpassword", label="Current password",
-            required="Enter your current password.", autocomplete="current-password",
+            self,
+            "oldpassword",
+            label="Current password",
+            required="Enter your current password.",
+            autocomplete="current-password",
         )
         _word_new_password(self)
         self.fields["password1"].label = "New password"
@@ -142,7 +157,10 @@ class ResetPasswordForm(account_forms.ResetPasswordForm):
         super().__init__(*args, **kwargs)
         _email_input(self, "email")
         _word_field(
-            self, "email", label="Email address", required="Enter your email address.",
+            self,
+            "email",
+            label="Email address",
+            required="Enter your email address.",
             invalid=EMAIL_INVALID,
         )
 
@@ -159,7 +177,10 @@ class ReauthenticateForm(account_forms.ReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _word_field(
-            self, "password", label="Password", required="Enter your password.",
+            self,
+            "password",
+            label="Password",
+            required="Enter your password.",
             autocomplete="current-password",
         )
 
@@ -169,8 +190,12 @@ def _word_code(form: forms.Form, *, recovery_codes_allowed: bool) -> None:
     if recovery_codes_allowed:
         hint += " If you do not have your phone, enter one of your recovery codes."
     _word_field(
-        form, "code", label="Security code", required="Enter the security code.",
-        help_text=hint, autocomplete="one-time-code",
+        form,
+        "code",
+        label="Security code",
+        required="Enter the security code.",
+        help_text=hint,
+        autocomplete="one-time-code",
     )
     form.fields["code"].widget.attrs["inputmode"] = "numeric"
     form.fields["code"].widget.attrs["class"] = "govuk-input--width-10"

@@ -39,7 +39,7 @@ class RolePermissionBackend(BaseBackend):
             if roles_for(user_obj).partnership_team:
                 perms |= PARTNERSHIP_TEAM_PERMISSIONS
             setattr(user_obj, cache_name, perms)
-        return getattr(user_obj, cache_name)  # type: ignore[no-any-return]
+        return getattr(user_obj, cache_name)
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         return perm in self.get_all_permissions(user_obj, obj)

@@ -65,8 +65,8 @@ class RequireMFAMiddleware:
         if (
             user.is_authenticated
             and not _allowed_without_mfa(request)
-            and mfa_required(user)  # type: ignore[arg-type]
-            and not mfa_enrolled(user)  # type: ignore[arg-type]
+            and mfa_required(user)
+            and not mfa_enrolled(user)
         ):
             messages.info(request, NEEDS_MFA_MESSAGE)
             return redirect("mfa_activate_totp")

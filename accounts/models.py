@@ -8,7 +8,7 @@ trainers. Invitations carry the membership a person will get when they accept.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -98,7 +98,7 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _default_expiry() -> timezone.datetime:
+def _default_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 

@@ -48,7 +48,7 @@ def roles_for(user: User) -> Roles:
         return Roles()
     cached = getattr(user, "_roles_cache", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     current = Membership.objects.current().filter(user=user)
     row = (
         get_user_model()
@@ -87,5 +87,9 @@ def privileged_users_q() -> Q:
     return (
         Q(is_partnership_team=True)
         | Q(is_trainer=True)
-        | Q(Exists(current.filter(Q(is_coordinator=True) | Q(is_clerk=True) | Q(is_web_editor=True))))
+        | Q(
+            Exists(
+                current.filter(Q(is_coordinator=True) | Q(is_clerk=True) | Q(is_web_editor=True))
+            )
+        )
     )

@@ -113,9 +113,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         invitation.accepted_at = timezone.now()
         invitation.membership = membership
         invitation.save(update_fields=["accepted_at", "membership"])
-    logger.info(
-        "invitation accepted", extra={"invitation_id": invitation.pk, "user_id": user.pk}
-    )
+    logger.info("invitation accepted", extra={"invitation_id": invitation.pk, "user_id": user.pk})
     return membership
 
 
@@ -163,8 +161,7 @@ def email_message_send_on_commit(*, message: EmailMessage) -> None:
         "from_email": message.from_email,
         "to": list(message.to),
         "alternatives": [
-            [str(content), mimetype]
-            for content, mimetype in getattr(message, "alternatives", [])
+            [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ],
     }
     transaction.on_commit(lambda: email_message_send_task.delay(payload))

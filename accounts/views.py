@@ -35,10 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "memberships": memberships,
-        "roles": roles_for(request.user),  # type: ignore[arg-type]
-        "people_organisations": organisations_with_people_visible_to(request.user).order_by(
-            "name"
-        ),
+        "roles": roles_for(request.user),
+        "people_organisations": organisations_with_people_visible_to(request.user).order_by("name"),
     }
     return render(request, "accounts/home.html", context)
 
@@ -57,25 +55,27 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         if user_with_email_exists(email=invitation.email):
-            messages.info(request, "You already have an account. Sign in to accept your invitation.")
+            messages.info(
+                request, "You already have an account. Sign in to accept your invitation."
+            )
             query = urlencode({"next": invitation.get_absolute_url()})
             return redirect(f"{reverse('account_login')}?{query}")
         request.session[INVITATION_SESSION_KEY] = invitation.token
         get_adapter(request).stash_verified_email(request, invitation.email)
         return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
-    if invitation.email.lower() != user.email.lower():  # type: ignore[union-attr]
+    if invitation.email.lower() != user.email.lower():
         return render(
             request,
             "accounts/invitation_unusable.html",
             {
                 "reason": f"This invitation was sent to {invitation.email}, but you are signed "
-                f"in as {user.email}. Sign out, then select the link in the email again.",  # type: ignore[union-attr]
+                f"in as {user.email}. Sign out, then select the link in the email again.",
             },
             status=403,
         )
     if request.method == "POST":
         try:
-            invitation_accept(invitation=invitation, user=user)  # type: ignore[arg-type]
+            invitation_accept(invitation=invitation, user=user)
         except ValidationError as error:
             return render(
                 request,
@@ -91,14 +91,15 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
+    assert user.is_authenticated  # login_required; narrows the type for mypy
     entra_configured = any(
         provider.id == "entra"
         for provider in get_socialaccount_adapter(request).list_providers(request)
     )
     context = {
-        "mfa_required": mfa_required(user),  # type: ignore[arg-type]
-        "mfa_enrolled": mfa_enrolled(user),  # type: ignore[arg-type]
+        "mfa_required": mfa_required(user),
+        "mfa_enrolled": mfa_enrolled(user),
         "entra_configured": entra_configured,
-        "entra_connected": SocialAccount.objects.filter(user=user, provider="entra").exists(),  # type: ignore[misc]
+        "entra_connected": SocialAccount.objects.filter(user=user, provider="entra").exists(),
     }
     return render(request, "accounts/profile.html", context)

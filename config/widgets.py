@@ -21,10 +21,16 @@ class GOVUKDateInput(forms.MultiWidget):
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):
             return [value.day, value.month, value.year]
+        if isinstance(value, str) and value.count("-") == 2:
+            # What was typed, as value_from_datadict joined it: show it again after an error.
+            year, month, day = value.split("-")
+            return [day, month, year]
         return [None, None, None]
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> str | None:
-        day, month, year = (data.get(f"{name}{suffix}", "").strip() for suffix in self.widgets_names)
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> str | None:  # type: ignore[override]
+        day, month, year = (
+            data.get(f"{name}{suffix}", "").strip() for suffix in self.widgets_names
+        )
         if not (day or month or year):
             return None
         return f"{year}-{month}-{day}"

@@ -33,7 +33,7 @@ from organisations.forms import (
 )
 from organisations.imports.columns import columns_for
 from organisations.imports.services import ApplyOutcome, import_batch_apply, import_batch_create
-from organisations.models import Organisation
+from organisations.models import ImportBatch, Organisation
 from organisations.permissions import (
     can_manage_membership,
     can_view_people_of,
@@ -162,20 +162,21 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "term_end": membership.term_end,
         **{flag: getattr(membership, flag) for flag in grantable},
     }
-    form = MembershipEditForm(request.POST or None, initial=initial, **form_kwargs)
+    data = request.POST if request.method == "POST" else None
+    form = MembershipEditForm(data, initial=initial, **form_kwargs)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         try:
             services.membership_update(
                 membership=membership,
                 updated_by=request.user,  # type: ignore[arg-type]
-                start_date=data["start_date"],
-                job_role=data.get("job_role"),
-                line_manager=data.get("line_manager"),
-                governor_category=data.get("governor_category", ""),
-                governor_role=data.get("governor_role", ""),
-                term_end=data.get("term_end"),
-                **{flag: data[flag] for flag in grantable},
+                start_date=cleaned["start_date"],
+                job_role=cleaned.get("job_role"),
+                line_manager=cleaned.get("line_manager"),
+                governor_category=cleaned.get("governor_category", ""),
+                governor_role=cleaned.get("governor_role", ""),
+                term_end=cleaned.get("term_end"),
+                **{flag: cleaned[flag] for flag in grantable},
             )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -192,7 +193,8 @@ def person_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = membership_manageable(viewer=request.user, organisation=organisation, pk=pk)
     if membership is None:
         raise Http404
-    form = MembershipEndForm(request.POST or None)
+    data = request.POST if request.method == "POST" else None
+    form = MembershipEndForm(data)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_end(
@@ -222,28 +224,29 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.GET.get("kind") or kinds[0]
     if kind not in kinds:
         raise Http404
+    data = request.POST if request.method == "POST" else None
     form = InvitationForm(
-        request.POST or None,
+        data,
         kind=kind,
         job_roles=job_roles_for(organisation=organisation),
         line_managers=line_manager_choices(viewer=request.user, organisation=organisation),
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         try:
             result = services.membership_invite(
                 organisation=organisation,
                 invited_by=request.user,  # type: ignore[arg-type]
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
+                email=cleaned["email"],
+                first_name=cleaned["first_name"],
+                last_name=cleaned["last_name"],
                 kind=kind,
-                job_role=data.get("job_role"),
-                line_manager=data.get("line_manager"),
-                start_date=data.get("start_date"),
-                governor_category=data.get("governor_category", ""),
-                governor_role=data.get("governor_role", ""),
-                term_end=data.get("term_end"),
+                job_role=cleaned.get("job_role"),
+                line_manager=cleaned.get("line_manager"),
+                start_date=cleaned.get("start_date"),
+                governor_category=cleaned.get("governor_category", ""),
+                governor_role=cleaned.get("governor_role", ""),
+                term_end=cleaned.get("term_end"),
             )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -308,7 +311,10 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 @login_required
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, kinds = _organisation_managed(request, slug)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+    posted = request.method == "POST"
+    form = ImportUploadForm(
+        request.POST if posted else None, request.FILES if posted else None, kinds=kinds
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -396,33 +402,52 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _applied_message(batch.invited_count, batch.added_count))
             return redirect("organisations:people", slug=organisation.slug)
         batch.refresh_from_db()
-    columns = columns_for(batch.kind)
-    row_problems: dict[object, list[str]] = {}
-    for problem in batch.problems:
-        row_problems.setdefault(problem["row"], []).append(problem["message"])
-    row_notes: dict[object, list[str]] = {}
-    for note in batch.notes:
-        row_notes.setdefault(note["row"], []).append(note["message"])
-    rows = [
-        {
-            "number": row["row"],
-            "cells": [row["values"].get(column.name, "") for column in columns],
-            "outcome": row.get("outcome", ""),
-            "problems": row_problems.get(row["row"], []),
-            "notes": row_notes.get(row["row"], []),
-        }
-        for row in batch.rows
-    ]
+    rows, file_problems, file_notes = _preview_rows(batch)
     context = {
         "organisation": organisation,
         "batch": batch,
-        "columns": columns,
         "rows": rows,
-        "file_problems": row_problems.get(None, []),
-        "file_notes": row_notes.get(None, []),
+        "file_problems": file_problems,
+        "file_notes": file_notes,
         "kind_label": KIND_LABELS[MembershipKind(batch.kind)].lower(),
     }
     return render(request, "organisations/import_batch_preview.html", context)
+
+
+# Shown together in the "Person" column; every other column is listed under "Details".
+PERSON_COLUMNS = ("first_name", "last_name", "email")
+
+
+def _preview_rows(
+    batch: ImportBatch,
+) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """Each row with its problems and notes, and the problems and notes about the whole file."""
+    problems: dict[object, list[str]] = {}
+    for problem in batch.problems:
+        problems.setdefault(problem["row"], []).append(problem["message"])
+    notes: dict[object, list[str]] = {}
+    for note in batch.notes:
+        notes.setdefault(note["row"], []).append(note["message"])
+    columns = columns_for(batch.kind)
+    rows = []
+    for row in batch.rows:
+        values = row["values"]
+        rows.append(
+            {
+                "number": row["row"],
+                "name": f"{values.get('first_name', '')} {values.get('last_name', '')}".strip(),
+                "email": values.get("email", ""),
+                "details": [
+                    (column.label, values[column.name])
+                    for column in columns
+                    if column.name not in PERSON_COLUMNS and values.get(column.name)
+                ],
+                "outcome": row.get("outcome", ""),
+                "problems": problems.get(row["row"], []),
+                "notes": notes.get(row["row"], []),
+            }
+        )
+    return rows, problems.get(None, []), notes.get(None, [])
 
 
 def _applied_message(invited: int, added: int) -> str:

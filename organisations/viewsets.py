@@ -15,6 +15,7 @@ from django.contrib.admin.utils import quote
 from django.db import router
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
+from django.db.models.options import Options
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from wagtail.admin.panels import (
@@ -38,8 +39,8 @@ from organisations.forms_admin import (
 from organisations.models import JobRole, Organisation
 
 
-def records_preventing_deletion(instance: Model) -> str:
-    """What still depends on `instance`, in words ("3 memberships and 1 organisation"), or ""."""
+def records_preventing_deletion(instance: Model) -> Counter[Options[Any]]:
+    """How many records of each kind still depend on `instance`; empty when it may go."""
     collector = Collector(using=router.db_for_write(type(instance), instance=instance))
     try:
         collector.collect([instance])
@@ -48,8 +49,12 @@ def records_preventing_deletion(instance: Model) -> str:
     except RestrictedError as error:
         blocking = error.restricted_objects
     else:
-        return ""
-    counts = Counter(type(obj)._meta for obj in blocking)
+        return Counter()
+    return Counter(type(obj)._meta for obj in set(blocking))
+
+
+def _in_words(counts: Counter[Options[Any]]) -> str:
+    """The counts in words, for example "3 memberships and 1 organisation"."""
     parts = [
         f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
         for opts, count in sorted(counts.items(), key=lambda item: str(item[0].verbose_name))
@@ -64,27 +69,28 @@ class ProtectedDeleteView(DeleteView):
 
     def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
-        self.blocked_by = records_preventing_deletion(self.object)
+        self.blocking = records_preventing_deletion(self.object)
 
     @property
     def refusal_message(self) -> str:
+        them = "it" if self.blocking.total() == 1 else "them"
         return (
-            f"{self.object} cannot be deleted while it is still used by {self.blocked_by}. "
-            "Move or remove them first."
+            f"{self.object} cannot be deleted while it is still used by "
+            f"{_in_words(self.blocking)}. Move or remove {them} first."
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["refusal_message"] = self.refusal_message if self.blocked_by else ""
+        context["refusal_message"] = self.refusal_message if self.blocking else ""
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
-        if not self.blocked_by:
+        if not self.blocking:
             try:
                 return super().form_valid(form)
             except (ProtectedError, RestrictedError):
                 # Something came to depend on it after the page was shown.
-                self.blocked_by = records_preventing_deletion(self.object)
+                self.blocking = records_preventing_deletion(self.object)
         messages.error(self.request, self.refusal_message)
         return HttpResponseRedirect(reverse(self.edit_url_name, args=(quote(self.object.pk),)))
 

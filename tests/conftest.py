@@ -96,11 +96,10 @@ def _celery_tasks_run_in_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
+def _empty_cache() -> None:
     """Each test starts with an empty cache, so one test's sign-ins never trip another's
     rate limits (allauth counts attempts per IP address in the cache, shared through Redis
     in CI)."""
     from django.core.cache import cache
 
     cache.clear()
-    yield

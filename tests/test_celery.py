@@ -40,6 +40,16 @@ def tasks_queued_on_broker() -> Iterator[None]:
 
 
 @pytest.fixture
+def logging_left_alone() -> Iterator[None]:
+    """A worker started in the test process would otherwise replace the root logger's
+    handlers, Django's and pytest's included, for the rest of the run."""
+    previous = app.conf.worker_hijack_root_logger
+    app.conf.worker_hijack_root_logger = False
+    yield
+    app.conf.worker_hijack_root_logger = previous
+
+
+@pytest.fixture
 def private_queue() -> Iterator[str]:
     """A queue of the test's own, so the CI's separate worker, which listens on the default
     queue and reads the real database rather than the test one, cannot take the task."""
@@ -68,7 +78,7 @@ def test_tasks_are_eager_only_without_a_broker(
 @pytest.mark.django_db
 def test_invitation_email_goes_after_commit(django_capture_on_commit_callbacks) -> None:
     """Without a broker the invitation task runs eagerly, but only once the data is committed."""
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         invitation = services.invitation_create(
             organisation=organisation,
@@ -76,7 +86,7 @@ def test_invitation_email_goes_after_commit(django_capture_on_commit_callbacks) 
             first_name="Amara",
             last_name="Okafor",
             kind="staff",
-            invited_by=UserFactory(),
+            invited_by=UserFactory.create(),
         )
         assert mail.outbox == [], "the email went before the invitation was committed"
 
@@ -89,11 +99,11 @@ def test_invitation_email_goes_after_commit(django_capture_on_commit_callbacks) 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_worker_sends_invitation_end_to_end(
-    tasks_queued_on_broker: None, private_queue: str
+    tasks_queued_on_broker: None, private_queue: str, logging_left_alone: None
 ) -> None:
     """A real worker takes the task from Redis, reads the invitation from the database and
     emails it once, however many times the task is queued."""
-    invitation = InvitationFactory(email="governor.invitee@school.example")
+    invitation = InvitationFactory.create(email="governor.invitee@school.example")
 
     with start_worker(
         app, pool="solo", perform_ping_check=False, queues=[private_queue], shutdown_timeout=30

@@ -70,9 +70,7 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
             and not self._route(request, sociallogin).needs_organisation_choice
         )
 
-    def save_user(
-        self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None
-    ) -> Any:
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
         """Create the account and, when there was no form to ask, its first membership.
 
         With a form, accounts.forms.SignupDetailsForm.signup creates the membership.

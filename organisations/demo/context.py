@@ -1,4 +1,4 @@
-"""What the seed steps share while they run: the day, the password hash, and what earlier steps made."""
+"""What the seed steps share while they run: the day, the password hash, what earlier steps made."""
 
 from __future__ import annotations
 

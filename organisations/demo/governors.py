@@ -128,8 +128,7 @@ def _board_seed(seed: DemoSeed, rng: random.Random, *, school: orgs.Organisation
         seat = next(s for s in seats if s.category == account.governor_category and not s.role)
         seats.remove(seat)
         seats = [
-            Seat(s.category, "", s.held_by) if s.role == account.governor_role else s
-            for s in seats
+            Seat(s.category, "", s.held_by) if s.role == account.governor_role else s for s in seats
         ]
     on_board: set[int] = set()
     for seat in seats:

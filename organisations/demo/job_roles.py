@@ -47,7 +47,10 @@ JOB_ROLES: list[JobRoleSpec] = [
             "Independent reviewing officer",
             "Chairs reviews of children in care and of child protection plans.",
         ),
-        ("Child protection conference chair", "Chairs initial and review child protection conferences."),
+        (
+            "Child protection conference chair",
+            "Chairs initial and review child protection conferences.",
+        ),
         "Quality assurance officer",
     ),
     *_roles(

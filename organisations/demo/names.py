@@ -1,9 +1,10 @@
 """Names for demo people: diverse, British and of working age, as in Lewisham's workforce.
 
-Names are drawn within one heritage at a time, so a first name and a surname belong together
-(with a few mixed pairs, as in any London borough). The weights follow roughly the make-up of
-Lewisham's working-age population. Common names are used on purpose: the pairs are random and
-describe nobody.
+Names are drawn within one heritage at a time, so a first name and a surname belong together.
+The weights follow roughly the make-up of Lewisham's working-age population (about half white
+British or Irish, a quarter Black African or Caribbean, then Asian and European communities).
+Surnames used by one sex only (Begum, Kaur) are left out, as first names carry no sex here.
+Common names are used on purpose: the pairs are random and describe nobody.
 """
 
 from __future__ import annotations
@@ -55,35 +56,13 @@ BRITISH_AND_IRISH = Heritage(
     weight=46,
 )
 
-BLACK_AFRICAN = Heritage(
-    first_names=_words(
-        """
-        Adaeze Chidinma Ngozi Chiamaka Funmilayo Folake Yetunde Abimbola Temitope Oluwaseun
-        Adebayo Babajide Chukwuemeka Obinna Ifeanyi Nnamdi Emeka Tunde Kunle Femi Segun Kwame
-        Kofi Kwabena Yaw Akosua Ama Abena Efua Afua Esi Kojo Amara Zainab Hodan Fadumo Abdi
-        Asha Ayan Hamza Grace Blessing Precious Joy Faith Patience Samuel Emmanuel Joseph
-        Tendai Rutendo Chipo Tatenda Thandiwe Sipho Neema Mbali Ruth Isaac Comfort
-        """
-    ),
-    surnames=_words(
-        """
-        Okafor Okonkwo Adeyemi Adebayo Ogunleye Olawale Balogun Eze Nwosu Obi Chukwu Ibrahim
-        Abubakar Mensah Owusu Boateng Asante Agyeman Osei Acheampong Appiah Darko Quaye Addo
-        Ansah Tetteh Mohamed Hassan Abdullahi Warsame Farah Osman Jama Moyo Ndlovu Dube Mukasa
-        Kamara Sesay Conteh Bangura Koroma Mutua Kimani Otieno Okoro Adeleke Afolabi Ojo
-        Ogundipe Akinola Bello Mwangi Nkosi Onyango Danso Amoah Oduya Egbe
-        """
-    ),
-    weight=16,
-)
-
-BLACK_CARIBBEAN = Heritage(
+CARIBBEAN = Heritage(
     first_names=_words(
         """
         Marcia Sonia Beverley Yvonne Claudette Paulette Jacqueline Shanice Tanisha Keisha Jade
-        Chantelle Simone Donna Sharon Natasha Aaliyah Kayla Jermaine Delroy Winston Leroy
-        Tyrone Marlon Dwayne Andre Kemar Clive Errol Lloyd Trevor Courtney Devon Jordan Kareem
-        Ricardo Curtis Desmond Neville Carlton Nathaniel Rochelle Tamika Leon
+        Chantelle Simone Donna Sharon Natasha Aaliyah Kayla Rochelle Tamika Jermaine Delroy
+        Winston Leroy Tyrone Marlon Dwayne Andre Kemar Clive Errol Lloyd Trevor Courtney Devon
+        Jordan Kareem Ricardo Curtis Desmond Neville Carlton Nathaniel Leon
         """
     ),
     surnames=_words(
@@ -95,78 +74,309 @@ BLACK_CARIBBEAN = Heritage(
         Dacres Bryan
         """
     ),
-    weight=12,
+    weight=11,
 )
 
-SOUTH_ASIAN = Heritage(
+NIGERIAN = Heritage(
     first_names=_words(
         """
-        Priya Anjali Sunita Meera Kavita Neha Pooja Deepa Nirmala Harpreet Manpreet Jaspreet
-        Gurpreet Simran Ayesha Sana Nadia Saima Rubina Shazia Nasreen Taslima Shirin Rahima
-        Fahmida Amit Rajesh Sanjay Vikram Arjun Rohan Nikhil Suresh Ravi Dev Harjit Kuldip
-        Mandeep Imran Tariq Asif Kamran Faisal Bilal Usman Shahid Rashid Jamal Rafiq Anil
-        Tharshan Kajan Nirosha Thushara Fatima Yasmin
+        Adaeze Chidinma Ngozi Chiamaka Funmilayo Folake Yetunde Abimbola Temitope Oluwaseun
+        Adebayo Babajide Chukwuemeka Obinna Ifeanyi Nnamdi Emeka Tunde Kunle Femi Segun Bukola
+        Kemi Tolu Damilola Uchenna Chinedu Grace Blessing Precious Joy Faith Samuel Emmanuel
+        Daniel Esther Victor
         """
     ),
     surnames=_words(
         """
-        Patel Shah Mehta Desai Joshi Sharma Gupta Kumar Singh Kaur Sandhu Gill Dhillon Bains
-        Sidhu Khan Ahmed Hussain Akhtar Iqbal Malik Chaudhry Qureshi Butt Rahman Begum Uddin
-        Miah Islam Choudhury Hoque Ali Nair Menon Pillai Krishnan Sivakumar Rajaratnam
-        Thangarajah Selvarajah Fernando Perera Mistry Parmar Chauhan Rana Bhatt
+        Okafor Okonkwo Adeyemi Adebayo Ogunleye Olawale Balogun Eze Nwosu Obi Chukwu Okoro
+        Adeleke Afolabi Ojo Ogundipe Akinola Bello Oduya Egbe Nwachukwu Okeke Adewale Oyelaran
+        Oshodi Ibekwe Uzoma Ajayi
         """
     ),
-    weight=10,
+    weight=8,
 )
 
-EAST_AND_SOUTH_EAST_ASIAN = Heritage(
+GHANAIAN = Heritage(
     first_names=_words(
         """
-        Wei Mei Xin Ying Hui Jun Jing Ling Hoa Linh Thanh Minh Tuan Huong Trang Quang Duc Anh
-        Kenji Yuki Hana Jia Kai Hyun Jenny Vivian Eric Sandra Kevin Michelle Alan
+        Kwame Kofi Kwabena Yaw Kojo Kwesi Akosua Ama Abena Efua Afua Esi Adwoa Nana Comfort
+        Gifty Patience Samuel Isaac Emmanuel Priscilla Ebenezer
         """
     ),
     surnames=_words(
         """
-        Chen Wong Li Wang Zhang Liu Huang Lin Lau Cheung Chan Ng Ho Lam Tang Yip Leung Nguyen
-        Tran Le Pham Hoang Vu Dang Bui Kim Park Tanaka Sato
+        Mensah Owusu Boateng Asante Agyeman Osei Acheampong Appiah Darko Quaye Addo Ansah
+        Tetteh Danso Amoah Ofori Bonsu Sarpong Antwi Frimpong
         """
     ),
-    weight=5,
+    weight=4,
 )
 
-EUROPEAN = Heritage(
+SOMALI = Heritage(
     first_names=_words(
         """
-        Agnieszka Katarzyna Magdalena Joanna Anna Marta Ewa Tomasz Piotr Krzysztof Marek Lukasz
-        Ana Ines Joana Beatriz Mariana Joao Tiago Rui Pedro Andreea Ioana Elena Mihai Andrei
-        Gabriel Giulia Francesca Chiara Marco Luca Alessandro Sofia Maria Eleni Katerina Nikos
-        Dimitris Elif Zeynep Ayse Emre Mehmet Burak Deniz Ieva Tomas
+        Hodan Fadumo Amina Sahra Khadra Asha Ayan Hibo Abdi Abdirahman Hamza Yusuf Ahmed
+        Mohamed Faisal Liban Mustafa Ismail
         """
     ),
     surnames=_words(
         """
-        Nowak Mazur Krawczyk Wojcik Kaczmarek Pawlak Michalak Sikora Baran Duda Wrobel Silva
-        Santos Ferreira Pereira Oliveira Costa Rodrigues Martins Sousa Fernandes Goncalves
-        Gomes Popescu Ionescu Constantin Stan Dumitru Radu Marin Rossi Russo Ferrari Esposito
-        Bianchi Romano Ricci Conti Georgiou Papadopoulos Constantinou Christodoulou Ioannou
-        Yilmaz Kaya Demir Sahin Celik Ozturk Aydin Arslan
+        Mohamed Hassan Abdullahi Warsame Farah Osman Jama Ali Ahmed Ibrahim Yusuf Nur Aden Egal
         """
     ),
-    weight=9,
+    weight=2,
+)
+
+EAST_AND_SOUTHERN_AFRICAN = Heritage(
+    first_names=_words(
+        """
+        Tendai Rutendo Chipo Tatenda Farai Thandiwe Sipho Neema Mbali Wanjiru Achieng Brian
+        Joseph Ruth Isaac Moses
+        """
+    ),
+    surnames=_words(
+        """
+        Moyo Ndlovu Dube Sibanda Mukasa Nsubuga Mutua Kimani Otieno Mwangi Nkosi Onyango
+        Chikwanha Banda
+        """
+    ),
+    weight=2,
+)
+
+SIERRA_LEONEAN = Heritage(
+    first_names=_words(
+        """
+        Fatmata Mariama Isatu Aminata Kadiatu Abu Alusine Mohamed Ibrahim Sorie Osman
+        """
+    ),
+    surnames=_words(
+        """
+        Kamara Sesay Conteh Bangura Koroma Turay Jalloh Kargbo
+        """
+    ),
+    weight=1,
+)
+
+INDIAN = Heritage(
+    first_names=_words(
+        """
+        Priya Anjali Sunita Meera Kavita Neha Pooja Deepa Nirmala Hema Jyoti Amit Rajesh Sanjay
+        Vikram Arjun Rohan Nikhil Suresh Ravi Dev Anil Kiran Hitesh
+        """
+    ),
+    surnames=_words(
+        """
+        Patel Shah Mehta Desai Joshi Sharma Gupta Kumar Mistry Parmar Chauhan Bhatt Nair Menon
+        Pillai Krishnan Rao Iyer
+        """
+    ),
+    weight=3,
+)
+
+PUNJABI = Heritage(
+    first_names=_words(
+        """
+        Harpreet Manpreet Jaspreet Gurpreet Simran Navdeep Rajinder Harjit Kuldip Mandeep
+        Sukhdev Jaswinder Amrit
+        """
+    ),
+    surnames=_words(
+        """
+        Singh Sandhu Gill Dhillon Bains Sidhu Grewal Johal Sahota
+        """
+    ),
+    weight=1,
+)
+
+PAKISTANI = Heritage(
+    first_names=_words(
+        """
+        Ayesha Sana Nadia Saima Rubina Shazia Nasreen Fatima Yasmin Imran Tariq Asif Kamran
+        Faisal Bilal Usman Shahid Rashid Zubair Adnan
+        """
+    ),
+    surnames=_words(
+        """
+        Khan Ahmed Hussain Akhtar Iqbal Malik Chaudhry Qureshi Butt Raja Mirza Shah
+        """
+    ),
+    weight=2,
+)
+
+BANGLADESHI = Heritage(
+    first_names=_words(
+        """
+        Taslima Shirin Rahima Fahmida Nasima Rumana Shamima Jamal Mizanur Rafiq Abdul Mohammed
+        Shahed Anwar Faruk
+        """
+    ),
+    surnames=_words(
+        """
+        Rahman Uddin Miah Islam Choudhury Hoque Ali Ahmed Hossain
+        """
+    ),
+    weight=1,
+)
+
+TAMIL = Heritage(
+    first_names=_words(
+        """
+        Tharshan Kajan Nirosha Thushara Pirathees Sinthuja Kavitha Mathan Suganthan Vithya
+        Ramesh Luxmi Janani
+        """
+    ),
+    surnames=_words(
+        """
+        Sivakumar Rajaratnam Thangarajah Selvarajah Sivanathan Kandiah Navaratnam Balasingham
+        Ratnam Shanmugam
+        """
+    ),
+    weight=2,
+)
+
+CHINESE = Heritage(
+    first_names=_words(
+        """
+        Wei Mei Xin Ying Hui Jun Jing Ling Jenny Vivian Eric Sandra Kevin Michelle Alan Winnie
+        Raymond
+        """
+    ),
+    surnames=_words(
+        """
+        Chen Wong Li Wang Zhang Liu Huang Lin Lau Cheung Chan Ng Ho Lam Tang Yip Leung
+        """
+    ),
+    weight=2,
+)
+
+VIETNAMESE = Heritage(
+    first_names=_words(
+        """
+        Hoa Linh Thanh Minh Tuan Huong Trang Quang Duc Anh Lan Hung Mai Phuong Khanh
+        """
+    ),
+    surnames=_words(
+        """
+        Nguyen Tran Le Pham Hoang Vu Dang Bui Do Ngo Duong
+        """
+    ),
+    weight=2,
+)
+
+POLISH = Heritage(
+    first_names=_words(
+        """
+        Agnieszka Katarzyna Magdalena Joanna Anna Marta Ewa Monika Tomasz Piotr Krzysztof Marek
+        Lukasz Pawel Michal Kasia
+        """
+    ),
+    surnames=_words(
+        """
+        Nowak Mazur Krawczyk Wojcik Kaczmarek Pawlak Michalak Sikora Baran Duda Wrobel Zajac
+        Krol Kubiak
+        """
+    ),
+    weight=2,
+)
+
+PORTUGUESE_AND_BRAZILIAN = Heritage(
+    first_names=_words(
+        """
+        Ana Ines Joana Beatriz Mariana Fernanda Juliana Joao Tiago Rui Pedro Rafael Bruno Diogo
+        """
+    ),
+    surnames=_words(
+        """
+        Silva Santos Ferreira Pereira Oliveira Costa Rodrigues Martins Sousa Fernandes
+        Goncalves Gomes Almeida Carvalho
+        """
+    ),
+    weight=2,
+)
+
+ROMANIAN = Heritage(
+    first_names=_words(
+        """
+        Andreea Ioana Elena Alina Mihaela Mihai Andrei Gabriel Florin Cristian Adrian
+        """
+    ),
+    surnames=_words(
+        """
+        Popescu Ionescu Constantin Stan Dumitru Radu Marin Munteanu Popa Stoica
+        """
+    ),
+    weight=1,
+)
+
+ITALIAN_AND_SPANISH = Heritage(
+    first_names=_words(
+        """
+        Giulia Francesca Chiara Lucia Carmen Marco Luca Alessandro Javier Pablo Sergio
+        """
+    ),
+    surnames=_words(
+        """
+        Rossi Russo Ferrari Esposito Bianchi Romano Ricci Conti Garcia Martinez Lopez Sanchez
+        Fernandez
+        """
+    ),
+    weight=1,
+)
+
+GREEK_CYPRIOT = Heritage(
+    first_names=_words(
+        """
+        Eleni Katerina Maria Despina Androulla Nikos Dimitris Andreas Christos Costas
+        """
+    ),
+    surnames=_words(
+        """
+        Georgiou Papadopoulos Constantinou Christodoulou Ioannou Charalambous Michael Demetriou
+        """
+    ),
+    weight=1,
+)
+
+TURKISH_AND_KURDISH = Heritage(
+    first_names=_words(
+        """
+        Elif Zeynep Ayse Fatma Leyla Emre Mehmet Burak Deniz Hasan Serkan Berivan Rojda
+        """
+    ),
+    surnames=_words(
+        """
+        Yilmaz Kaya Demir Sahin Celik Ozturk Aydin Arslan Dogan Kilic Polat
+        """
+    ),
+    weight=2,
 )
 
 HERITAGES = (
     BRITISH_AND_IRISH,
-    BLACK_AFRICAN,
-    BLACK_CARIBBEAN,
-    SOUTH_ASIAN,
-    EAST_AND_SOUTH_EAST_ASIAN,
-    EUROPEAN,
+    CARIBBEAN,
+    NIGERIAN,
+    GHANAIAN,
+    SOMALI,
+    EAST_AND_SOUTHERN_AFRICAN,
+    SIERRA_LEONEAN,
+    INDIAN,
+    PUNJABI,
+    PAKISTANI,
+    BANGLADESHI,
+    TAMIL,
+    CHINESE,
+    VIETNAMESE,
+    POLISH,
+    PORTUGUESE_AND_BRAZILIAN,
+    ROMANIAN,
+    ITALIAN_AND_SPANISH,
+    GREEK_CYPRIOT,
+    TURKISH_AND_KURDISH,
 )
 _WEIGHTS = tuple(heritage.weight for heritage in HERITAGES)
 
-# One person in twenty has a first name from one heritage and a surname from another.
+# One person in twenty has a first name from one heritage and a surname from another, as in
+# any London borough.
 MIXED_PAIR_CHANCE = 0.05
 
 

@@ -138,8 +138,14 @@ GP_PRACTICES = [
 ]
 
 SCHOOLS = [
-    OrganisationSpec(name, slug, Sector.SCHOOL, (f"{slug}.example",), school_phase=phase,
-                     has_foundation_governors=faith)
+    OrganisationSpec(
+        name,
+        slug,
+        Sector.SCHOOL,
+        (f"{slug}.example",),
+        school_phase=phase,
+        has_foundation_governors=faith,
+    )
     for name, slug, phase, faith in [
         ("Hilly Fields Primary School", DEMO_SCHOOL, PRIMARY, False),
         ("Ladywell Fields Primary School", "ladywell-fields-primary", PRIMARY, False),

@@ -39,9 +39,7 @@ SEED_STEPS: list[SeedStep] = [
 
 def demo_seed_start(*, log: Callable[[str], None] = print) -> DemoSeed:
     """The shared state for a run. The demo password is hashed here, once, for everyone."""
-    return DemoSeed(
-        today=timezone.localdate(), password_hash=make_password(DEMO_PASSWORD), log=log
-    )
+    return DemoSeed(today=timezone.localdate(), password_hash=make_password(DEMO_PASSWORD), log=log)
 
 
 def demo_seed_run(seed: DemoSeed, *, people: int = 0) -> None:

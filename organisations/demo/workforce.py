@@ -92,18 +92,18 @@ CHILDRENS_SOCIAL_CARE = Workforce(
         ),
     ),
     headcounts={
-        "Service manager": 5,
-        "Team manager": 19,
-        "Senior social worker": 36,
-        "Social worker": 152,
-        "Family support worker": 44,
-        "Independent reviewing officer": 14,
-        "Child protection conference chair": 7,
-        "Quality assurance officer": 6,
-        "Business support officer": 41,
-        "Learning and development coordinator": 2,
+        "Service manager": 6,
+        "Team manager": 22,
+        "Senior social worker": 45,
+        "Social worker": 180,
+        "Family support worker": 60,
+        "Independent reviewing officer": 16,
+        "Child protection conference chair": 8,
+        "Quality assurance officer": 8,
+        "Business support officer": 55,
+        "Learning and development coordinator": 3,
         "Safeguarding partnership manager": 1,
-        "Partnership training officer": 2,
+        "Partnership training officer": 3,
     },
     coordinator="Learning and development coordinator",
     web_editor="Quality assurance officer",
@@ -127,14 +127,14 @@ MET_POLICE = Workforce(
         ),
     ),
     headcounts={
-        "Chief inspector": 4,
-        "Police sergeant": 68,
-        "Police constable": 430,
-        "Police community support officer": 55,
-        "Safer schools officer": 18,
-        "Detective sergeant": 22,
-        "Detective constable": 85,
-        "Business support officer": 35,
+        "Chief inspector": 5,
+        "Police sergeant": 95,
+        "Police constable": 620,
+        "Police community support officer": 70,
+        "Safer schools officer": 20,
+        "Detective sergeant": 30,
+        "Detective constable": 110,
+        "Business support officer": 60,
     },
     coordinator="Detective sergeant",
     web_editor="Business support officer",
@@ -147,7 +147,7 @@ CAIT = Workforce(
         Team("Investigation team 1", {"Detective constable": 6}, manager="Detective sergeant"),
         Team("Investigation team 2", {"Detective constable": 6}, manager="Detective sergeant"),
     ),
-    headcounts={"Detective inspector": 3, "Detective sergeant": 10, "Detective constable": 48},
+    headcounts={"Detective inspector": 3, "Detective sergeant": 12, "Detective constable": 60},
     coordinator="Detective inspector",
     manager_roles=("Detective sergeant",),
 )
@@ -218,14 +218,14 @@ HOSPITAL = Workforce(
         ),
     ),
     headcounts={
-        "Service manager": 6,
-        "Team leader": 14,
-        "Health visitor": 62,
-        "Community nursery nurse": 18,
-        "School nurse": 24,
-        "Midwife": 165,
-        "Paediatrician": 36,
-        "Staff nurse": 480,
+        "Service manager": 12,
+        "Team leader": 40,
+        "Health visitor": 70,
+        "Community nursery nurse": 20,
+        "School nurse": 28,
+        "Midwife": 220,
+        "Paediatrician": 60,
+        "Staff nurse": 1400,
         "Named nurse for safeguarding": 2,
         "Safeguarding adviser": 5,
     },
@@ -254,14 +254,14 @@ MENTAL_HEALTH_TRUST = Workforce(
         ),
     ),
     headcounts={
-        "Service manager": 12,
-        "Team leader": 30,
-        "CAMHS practitioner": 85,
-        "Clinical psychologist": 70,
-        "Consultant psychiatrist": 95,
-        "Mental health nurse": 420,
-        "Named nurse for safeguarding": 3,
-        "Safeguarding adviser": 6,
+        "Service manager": 40,
+        "Team leader": 110,
+        "CAMHS practitioner": 260,
+        "Clinical psychologist": 220,
+        "Consultant psychiatrist": 300,
+        "Mental health nurse": 1600,
+        "Named nurse for safeguarding": 4,
+        "Safeguarding adviser": 10,
     },
     coordinator="Safeguarding adviser",
     web_editor="Named nurse for safeguarding",
@@ -355,7 +355,9 @@ def primary_school(*, forms_of_entry: int) -> Workforce:
                 {"Teacher": f + 1, "Teaching assistant": f + 1},
                 manager="Phase leader",
             ),
-            Team("Key stage 2", {"Teacher": f + 1, "Teaching assistant": f}, manager="Phase leader"),
+            Team(
+                "Key stage 2", {"Teacher": f + 1, "Teaching assistant": f}, manager="Phase leader"
+            ),
         ),
         headcounts={
             "Headteacher": 1,
@@ -440,6 +442,7 @@ def _workforces() -> dict[str, Workforce]:
 
 WORKFORCES = _workforces()
 
+
 def headcounts_cover_members(*, organisation_ids: list[int] | None = None) -> int:
     """Raise any headcount below the number of current members in that role; add missing ones.
 
@@ -457,9 +460,7 @@ def headcounts_cover_members(*, organisation_ids: list[int] | None = None) -> in
     }
     existing = {
         (row.organisation_id, row.job_role_id): row
-        for row in WorkforceHeadcount.objects.filter(
-            organisation_id__in={key[0] for key in counts}
-        )
+        for row in WorkforceHeadcount.objects.filter(organisation_id__in={key[0] for key in counts})
     }
     to_update, to_create = [], []
     for (organisation_id, job_role_id), n in counts.items():

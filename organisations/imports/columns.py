@@ -17,6 +17,7 @@ class Column:
     """One column: its name in our template, the other headers that mean it, and an example."""
 
     name: str
+    label: str
     description: str
     example: str
     required: bool = False
@@ -29,39 +30,45 @@ class Column:
 
 FIRST_NAME = Column(
     "first_name",
-    "First name.",
+    "First name",
+    "Their first name.",
     "Sam",
     required=True,
     aliases=("firstname", "forename", "forenames", "given_name"),
 )
 LAST_NAME = Column(
     "last_name",
-    "Last name.",
+    "Last name",
+    "Their last name.",
     "Taylor",
     required=True,
     aliases=("lastname", "surname", "family_name"),
 )
 EMAIL = Column(
     "email",
-    "Email address. Staff must use an address on one of the organisation's email domains.",
+    "Email address",
+    "Their email address. Staff must use an address on one of the organisation's email domains.",
     "sam.taylor@agency.example",
     required=True,
     aliases=("e_mail", "email_address", "e_mail_address", "work_email", "work_email_address"),
 )
 START_DATE = Column(
     "start_date",
+    "Start date",
     "The day they started, for example 25/11/2026. Leave it blank for today.",
     "01/09/2026",
     aliases=("start", "started", "date_started", "appointed", "date_appointed"),
 )
 JOB_ROLE = Column(
     "job_role",
+    "Job role",
     "Their job role, exactly as it appears in the list of job roles. It can be left blank.",
     "Social worker",
     aliases=("role", "job_title", "job"),
 )
 LINE_MANAGER_EMAIL = Column(
     "line_manager_email",
+    "Line manager",
     "Their line manager's email address. The manager must already be a member of staff here, "
     "or be in the same file. It can be left blank.",
     "alex.morgan@agency.example",
@@ -69,6 +76,7 @@ LINE_MANAGER_EMAIL = Column(
 )
 CATEGORY = Column(
     "category",
+    "Category",
     "Parent, staff, local authority, foundation, co-opted or partner.",
     "Parent",
     required=True,
@@ -76,12 +84,14 @@ CATEGORY = Column(
 )
 GOVERNOR_ROLE = Column(
     "role",
+    "Role on the board",
     "Chair, vice-chair or safeguarding link governor. Leave it blank for other governors.",
     "Safeguarding link governor",
     aliases=("governor_role", "position"),
 )
 TERM_END = Column(
     "term_end",
+    "Term of office ends",
     "The day their term of office ends, for example 31/08/2030. It can be left blank.",
     "31/08/2030",
     aliases=("term_ends", "term_end_date", "end_of_term", "term_of_office_ends"),

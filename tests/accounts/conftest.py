@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests.accounts.factories import DEFAULT_PASSWORD, fresh_totp_code
@@ -14,14 +13,6 @@ from tests.accounts.factories import DEFAULT_PASSWORD, fresh_totp_code
 # A made-up Entra tenant the partnership allows, and our made-up app registration.
 ALLOWED_TENANT = "11111111-2222-3333-4444-555555555555"
 ENTRA_CLIENT_ID = "00000000-aaaa-bbbb-cccc-000000000001"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Rate limits and used TOTP codes live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -47,6 +38,16 @@ def sign_in_with_code(client: Client, sign_in: Callable[..., Any]) -> Callable[.
 
 
 @pytest.fixture
+def reauthenticate(client: Client) -> Callable[..., Any]:
+    """Enter the password again, as allauth asks before any change to sign-in security."""
+
+    def _reauthenticate(password: str = DEFAULT_PASSWORD) -> Any:
+        return client.post("/accounts/reauthenticate/", {"password": password})
+
+    return _reauthenticate
+
+
+@pytest.fixture
 def entra_settings(settings: Any) -> Any:
     """Microsoft sign-in switched on for one allowed tenant, as the environment would set it."""
     settings.ENTRA_ALLOWED_TENANTS = [ALLOWED_TENANT]
@@ -62,4 +63,3 @@ def entra_settings(settings: Any) -> Any:
         }
     }
     return settings
-

@@ -23,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         trainer = factory.Trait(is_trainer=True)
 
     @factory.post_generation
-    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         """Record the address as verified, as allauth needs before it lets someone sign in."""
         if not create:
             return
@@ -31,7 +31,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         from allauth.account.models import EmailAddress
 
         EmailAddress.objects.get_or_create(
-            user=obj, email=obj.email, defaults={"verified": extracted is not False, "primary": True}
+            user=obj,
+            email=obj.email,
+            defaults={"verified": extracted is not False, "primary": True},
         )
 
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from django.conf import settings
+
 
 @dataclass
 class Page:
@@ -73,3 +75,9 @@ def parse(content: bytes | str) -> Page:
     page = parser.page
     page.title = re.sub(r"\s+", " ", page.title).strip()
     return page
+
+
+def page_title(name: str, *, error: bool = False) -> str:
+    """The <title> base.html gives a page: name, dash, partnership; "Error: " first on errors."""
+    prefix = "Error: " if error else ""
+    return f"{prefix}{name} \N{EN DASH} {settings.PARTNERSHIP_NAME}"

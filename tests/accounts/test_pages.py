@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory, enrol_totp
-from tests.accounts.html import parse
+from tests.accounts.html import page_title, parse
 from tests.organisations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ ANONYMOUS_PAGES = [
 
 SIGNED_IN_PAGES = [
     ("account_logout", "Sign out"),
+    ("account_reauthenticate", "Enter your password"),
     ("account_change_password", "Change your password"),
     ("account_email", "Change your email address"),
     ("mfa_index", "Sign-in security"),
@@ -41,7 +42,7 @@ ENROLLED_PAGES = [
 
 def assert_govuk_page(content: bytes, heading: str) -> None:
     page = parse(content)
-    assert page.title == f"{heading} – {settings.PARTNERSHIP_NAME}"
+    assert page.title == page_title(heading)
     assert page.h1_classes == ["govuk-heading-l"] or "govuk-panel__title" in page.h1_classes
     assert f">{heading}<".encode() in content
     assert page.unlabelled_inputs() == []
@@ -59,22 +60,26 @@ def test_anonymous_pages_are_govuk_pages(client, url_name, heading):
 
 
 @pytest.mark.parametrize(("url_name", "heading"), SIGNED_IN_PAGES)
-def test_account_pages_are_govuk_pages(client, sign_in, url_name, heading):
+def test_account_pages_are_govuk_pages(client, sign_in, reauthenticate, url_name, heading):
     """Account pages for a signed-in person use the GOV.UK layout and lead back to the account."""
     user = UserFactory()
     MembershipFactory(user=user)
     sign_in(user.email)
+    reauthenticate()
     response = client.get(reverse(url_name))
     assert response.status_code == 200
     assert_govuk_page(response.content, heading)
 
 
 @pytest.mark.parametrize(("url_name", "heading"), ENROLLED_PAGES)
-def test_sign_in_security_pages_are_govuk_pages(client, sign_in_with_code, url_name, heading):
+def test_sign_in_security_pages_are_govuk_pages(
+    client, sign_in_with_code, reauthenticate, url_name, heading
+):
     """Pages about an authenticator app that is set up use the GOV.UK layout."""
     user = UserFactory()
     enrol_totp(user)
     sign_in_with_code(user.email)
+    reauthenticate()
     response = client.get(reverse(url_name))
     assert response.status_code == 200
     assert_govuk_page(response.content, heading)
@@ -84,7 +89,7 @@ def test_form_errors_prefix_the_title_with_error(client):
     """A page whose form has errors says so first in its title, and lists them in a summary."""
     response = client.post(reverse("account_login"), {"login": "", "password": ""})
     page = parse(response.content)
-    assert page.title == f"Error: Sign in – {settings.PARTNERSHIP_NAME}"
+    assert page.title == page_title("Sign in", error=True)
     assert b"govuk-error-summary" in response.content
     assert b'href="#id_login"' in response.content
     assert b"Enter your email address." in response.content

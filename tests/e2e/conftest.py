@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     """One Playwright driver for the run; starting it costs about a second."""

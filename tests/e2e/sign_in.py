@@ -35,9 +35,10 @@ def sign_in(page: Page, email: str, *, password: str = DEFAULT_PASSWORD, mfa: bo
         code.fill(current_totp_code())
         with page.expect_navigation():
             code.press("Enter")
-    assert "/accounts/login/" not in page.url and "/2fa/authenticate/" not in page.url, (
-        f"signing in as {email} failed at {page.url}:\n{main_text(page)}"
-    )
+    for stage in ("account_login", "mfa_authenticate"):
+        assert reverse(stage) not in page.url, (
+            f"signing in as {email} stopped at {page.url}:\n{main_text(page)}"
+        )
 
 
 def main_text(page: Page) -> str:

@@ -28,13 +28,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def organisation() -> Organisation:
     """An organisation with a few people, so lists and tables have rows to check."""
-    organisation = OrganisationFactory(
+    organisation = OrganisationFactory.create(
         name="Lewisham Children's Social Care", slug="lewisham-childrens-social-care"
     )
-    EmailDomainFactory(organisation=organisation, domain="lewisham.example")
-    social_worker = JobRoleFactory(name="Social worker")
-    manager = MembershipFactory(
-        organisation=organisation, job_role=JobRoleFactory(name="Team manager")
+    EmailDomainFactory.create(organisation=organisation, domain="lewisham.example")
+    social_worker = JobRoleFactory.create(name="Social worker")
+    manager = MembershipFactory.create(
+        organisation=organisation, job_role=JobRoleFactory.create(name="Team manager")
     )
     MembershipFactory.create_batch(
         3, organisation=organisation, job_role=social_worker, line_manager=manager
@@ -44,15 +44,15 @@ def organisation() -> Organisation:
 
 @pytest.fixture
 def practitioner(organisation: Organisation) -> User:
-    user = UserFactory(email="practitioner@lewisham.example")
-    MembershipFactory(user=user, organisation=organisation)
+    user = UserFactory.create(email="practitioner@lewisham.example")
+    MembershipFactory.create(user=user, organisation=organisation)
     return user
 
 
 @pytest.fixture
 def coordinator(organisation: Organisation) -> User:
-    user = UserFactory(email="coordinator@lewisham.example")
-    MembershipFactory(user=user, organisation=organisation, coordinator=True)
+    user = UserFactory.create(email="coordinator@lewisham.example")
+    MembershipFactory.create(user=user, organisation=organisation, coordinator=True)
     enrol_totp(user)
     return user
 
@@ -99,8 +99,8 @@ def test_practitioner_pages(axe_page: Page, practitioner: User, url_name: str) -
 
 def test_authenticator_set_up(axe_page: Page, organisation: Organisation) -> None:
     """The page that makes a coordinator set up an authenticator app before anything else."""
-    user = UserFactory(email="new.coordinator@lewisham.example")
-    MembershipFactory(user=user, organisation=organisation, coordinator=True)
+    user = UserFactory.create(email="new.coordinator@lewisham.example")
+    MembershipFactory.create(user=user, organisation=organisation, coordinator=True)
     sign_in(axe_page, user.email)
     if reverse("account_reauthenticate") in axe_page.url:
         # allauth asks for the password again before an authenticator can be added.

@@ -7,7 +7,6 @@ GOV.UK Frontend's JavaScript, which come from our own origin.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -61,14 +60,14 @@ class PageProblems:
 
 
 @pytest.fixture
-def watched_page(page: Page) -> Iterator[tuple[Page, PageProblems]]:
+def watched_page(page: Page) -> tuple[Page, PageProblems]:
     """The page, with everything the browser complains about recorded."""
     problems = PageProblems()
     page.add_init_script(RECORD_VIOLATIONS)
     page.on("console", problems.on_console)
     page.on("pageerror", lambda error: problems.console.append(f"uncaught: {error}"))
     page.on("response", problems.on_response)
-    yield page, problems
+    return page, problems
 
 
 def assert_loads_cleanly(page: Page, problems: PageProblems, path: str) -> None:
@@ -87,9 +86,9 @@ def assert_loads_cleanly(page: Page, problems: PageProblems, path: str) -> None:
 
 @pytest.fixture
 def coordinator() -> tuple[User, Organisation]:
-    organisation = OrganisationFactory(name="Lewisham Children's Social Care")
-    user = UserFactory(email="coordinator@lewisham.example")
-    MembershipFactory(user=user, organisation=organisation, coordinator=True)
+    organisation = OrganisationFactory.create(name="Lewisham Children's Social Care")
+    user = UserFactory.create(email="coordinator@lewisham.example")
+    MembershipFactory.create(user=user, organisation=organisation, coordinator=True)
     MembershipFactory.create_batch(2, organisation=organisation)
     enrol_totp(user)
     return user, organisation
@@ -146,3 +145,4 @@ def test_inline_script_is_refused_and_seen(watched_page: tuple[Page, PageProblem
     violations = page.evaluate(READ_VIOLATIONS)
     assert page.evaluate("document.body.dataset.inlineRan") is None
     assert any(violation.startswith("script-src-elem refused inline") for violation in violations)
+    assert any("Content Security Policy" in message for message in problems.console)

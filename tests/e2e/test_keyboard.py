@@ -46,14 +46,30 @@ def test_skip_link_comes_first_and_moves_focus_to_the_content(page: Page) -> Non
     focused = page.evaluate(FOCUSED)
     assert focused["skipLink"], f"the first Tab went to {focused}"
     assert focused["text"] == "Skip to main content"
-    assert page.locator(".govuk-skip-link").evaluate("link => link.getBoundingClientRect().height") > 0, (
-        "the skip link stays hidden when it has focus"
+    height = page.locator(".govuk-skip-link").evaluate(
+        "link => link.getBoundingClientRect().height"
     )
+    assert height > 1, "the skip link stays visually hidden when it has focus"
 
     page.keyboard.press("Enter")
     assert page.evaluate(FOCUSED)["id"] == "main-content"
     assert page.url.endswith("#main-content")
 
 
-def test_sign_in_with_the_keyboard_only() -> None:
-    pass
+def test_sign_in_with_the_keyboard_only(page: Page, live_server: object) -> None:
+    """Someone who cannot use a mouse signs in with Tab, typing and Enter, and reaches home."""
+    user = UserFactory.create(email="practitioner@lewisham.example")
+    MembershipFactory.create(user=user, organisation__name="Lewisham Children's Social Care")
+    page.goto(reverse("account_login"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # skip to the main content
+
+    tab_to(page, "login")
+    page.keyboard.type(user.email)
+    tab_to(page, "password")
+    page.keyboard.type(DEFAULT_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.url == f"{live_server}{reverse('home')}"
+    assert page.get_by_text("Lewisham Children's Social Care").first.is_visible()

@@ -22,9 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is off."
-        )
+        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
         parser.add_argument(
             "--if-empty",
             action="store_true",
