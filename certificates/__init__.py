@@ -1,1 +1,4 @@
-"""Certificates and their public verification. Filled by a later issue; nothing is shown to users yet."""
+"""Certificates and their public verification.
+
+Filled by a later issue; nothing is shown to users yet.
+"""

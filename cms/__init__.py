@@ -1,1 +1,4 @@
-"""Wagtail pages for published procedures. Filled by a later issue; only the content admin is used today."""
+"""Wagtail pages for published procedures.
+
+Filled by a later issue; only the content admin is used today.
+"""

@@ -10,7 +10,9 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("learning_hub")
+# Workers log through Django's LOGGING (JSON in production) instead of Celery replacing the
+# root logger's handlers with its own plain-text ones.
+app = Celery("learning_hub", worker_hijack_root_logger=False)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

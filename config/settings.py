@@ -351,6 +351,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "accounts.tasks.invitations_expire_task",
         "schedule": 60 * 60,
     },
+    "people-imports-expire": {
+        "task": "organisations.tasks.import_batches_expire_task",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # Wagtail ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 from modelcluster.forms import BaseChildFormSet
@@ -33,11 +34,14 @@ class OrganisationAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            self.fields["slug"].required = False
-            self.fields[
-                "slug"
-            ].help_text = "Used in web addresses. Leave it blank to make one from the name."
+        if name := self.fields.get("name"):
+            name.error_messages["unique"] = "There is already an organisation with this name."
+        if slug := self.fields.get("slug"):
+            slug.required = False
+            slug.help_text = "Used in web addresses. Leave it blank to make one from the name."
+            slug.error_messages["unique"] = (
+                "Another organisation already uses this web address. Choose a different one."
+            )
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
@@ -53,11 +57,23 @@ class OrganisationAdminForm(WagtailAdminModelForm):
         return cleaned_data
 
 
+class JobRoleAdminForm(WagtailAdminModelForm):
+    """A job role, with a plain message when the same role already exists in the sector."""
+
+    class Meta:
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": "This job role already exists for this sector.",
+            }
+        }
+
+
 class EmailDomainAdminForm(WagtailAdminModelForm):
     """One allowed email domain, lower-cased so that repeats are spotted whatever the case."""
 
     def clean_domain(self) -> str:
-        return str(self.cleaned_data["domain"]).strip().lower()
+        # The same tidying as EmailDomain.clean, early enough for the repeat check to see it.
+        return str(self.cleaned_data["domain"]).strip().lower().rstrip(".")
 
 
 class DistinctRowsFormSet(BaseChildFormSet):

@@ -104,9 +104,7 @@ class EmailDomain(models.Model):
     chooses which one when they sign up.
     """
 
-    organisation = ParentalKey(
-        Organisation, on_delete=models.CASCADE, related_name="email_domains"
-    )
+    organisation = ParentalKey(Organisation, on_delete=models.CASCADE, related_name="email_domains")
     domain = models.CharField(max_length=253)
 
     class Meta:
@@ -126,7 +124,7 @@ class EmailDomain(models.Model):
 
     def clean(self) -> None:
         """A domain is stored lower-case, without "@", and must look like a real domain."""
-        self.domain = self.domain.strip().lower()
+        self.domain = self.domain.strip().lower().rstrip(".")
         if "@" in self.domain:
             raise ValidationError(
                 {"domain": "Enter the part after the @ only, for example lewisham.gov.uk."}
@@ -175,14 +173,16 @@ class WorkforceHeadcount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation}: {self.job_role} × {self.headcount}"
+        return f"{self.organisation}: {self.job_role} ({self.headcount})"
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self, on: date | None = None) -> MembershipQuerySet:
         """Memberships that have started and not ended on the given day (today by default)."""
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
     def staff(self) -> MembershipQuerySet:
         return self.filter(kind=MembershipKind.STAFF)

@@ -165,11 +165,6 @@ def flags_grantable_in(viewer: Viewer, organisation: Organisation) -> list[str]:
     return flags
 
 
-def can_manage_people_in(viewer: Viewer, organisation: Organisation) -> bool:
-    """May invite, import and handle invitations for at least one kind of member here."""
-    return bool(kinds_manageable_in(viewer, organisation))
-
-
 def can_view_membership(viewer: Viewer, membership: Membership) -> bool:
     return memberships_visible_to(viewer).filter(pk=membership.pk).exists()
 

@@ -85,14 +85,20 @@ def membership_invite(
             f"Enter a work email address for {organisation}. Staff must use an address "
             f"ending {endings}."
         )
-    elif _open_memberships(organisation=organisation, kind=kind).filter(user__email=email).exists():
+    elif (
+        _open_memberships(organisation=organisation, kind=kind)
+        .filter(user__email__iexact=email)
+        .exists()
+    ):
         errors["email"] = f"{email} is already {member} at {organisation}."
-    elif _open_invitations(organisation=organisation, kind=kind).filter(email=email).exists():
+    elif (
+        _open_invitations(organisation=organisation, kind=kind).filter(email__iexact=email).exists()
+    ):
         errors["email"] = (
             f"{email} has already been invited. Send the invitation again from the "
             "invitations page instead."
         )
-    user = User.objects.filter(email=email).first()
+    user = User.objects.filter(email__iexact=email).first()
     if user is not None and not user.is_active and "email" not in errors:
         errors["email"] = (
             f"The account for {email} has been switched off. Ask the partnership team to "

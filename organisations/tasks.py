@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from organisations import services
+from organisations.imports.services import import_batches_delete_expired
 from organisations.models import Membership
 
 
@@ -15,3 +16,9 @@ def memberships_added_notify_task(membership_ids: list[int]) -> int:
     for membership in memberships:
         services.membership_added_notify(membership=membership)
     return len(memberships)
+
+
+@shared_task
+def import_batches_expire_task() -> int:
+    """Beat job: delete uploaded import files once they are past keeping (see KEEP_UPLOADS_DAYS)."""
+    return import_batches_delete_expired()

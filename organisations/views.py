@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Invitation
 from organisations import services
-from organisations.enums import MembershipKind
+from organisations.enums import MEMBER_PHRASES, MembershipKind
 from organisations.forms import (
     KIND_LABELS,
     ImportUploadForm,
@@ -32,6 +33,7 @@ from organisations.forms import (
     PeopleFilterForm,
 )
 from organisations.imports.columns import columns_for
+from organisations.imports.parsing import MAX_FILE_BYTES
 from organisations.imports.services import ApplyOutcome, import_batch_apply, import_batch_create
 from organisations.models import ImportBatch, Organisation
 from organisations.permissions import (
@@ -98,25 +100,22 @@ def organisation_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation_visible(request, slug)
-    filters = PeopleFilterForm(request.GET)
-    kind = search = None
-    if filters.is_valid():
-        kind = filters.cleaned_data["kind"] or None
-        search = filters.cleaned_data["q"] or None
+    parsed = PeopleFilterForm(request.GET)
+    parsed.is_valid()  # a value that does not parse is ignored, never shown as an error
+    kind = parsed.cleaned_data.get("kind") or None
+    search = parsed.cleaned_data.get("q") or None
     people = people_in_organisation(
         viewer=request.user, organisation=organisation, kind=kind, search=search
     )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = {name: value for name, value in (("q", search), ("kind", kind)) if value}
     context = {
         "organisation": organisation,
         "page": page,
         "kind": kind,
         "search": search,
-        "filters": filters,
-        "kinds": MembershipKind.choices,
-        "page_query": query.urlencode(),
+        "filters": PeopleFilterForm(initial=query),
+        "page_query": urlencode(query),
         "manageable_kinds": kinds_manageable_in(request.user, organisation),
     }
     return render(request, "organisations/people_list.html", context)
@@ -264,8 +263,8 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         "organisation": organisation,
         "form": form,
         "kind": kind,
-        "kind_label": KIND_LABELS[MembershipKind(kind)],
-        "other_kinds": [(k, KIND_LABELS[MembershipKind(k)]) for k in kinds if k != kind],
+        "member": MEMBER_PHRASES[MembershipKind(kind)],
+        "other_kinds": [(k, MEMBER_PHRASES[MembershipKind(k)]) for k in kinds if k != kind],
     }
     return render(request, "organisations/invitation_create.html", context)
 
@@ -322,7 +321,8 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 organisation=organisation,
                 kind=form.cleaned_data["kind"],
                 uploaded_by=request.user,  # type: ignore[arg-type]
-                content=upload.read(),
+                # One byte past the limit is enough for the service to refuse a file too big.
+                content=upload.read(MAX_FILE_BYTES + 1),
                 filename=upload.name,
             )
         except ValidationError as error:

@@ -2,7 +2,8 @@
 
 Registered in `organisations.wagtail_hooks` only. Access follows Django's model permissions
 through Wagtail's `ModelPermissionPolicy`; `accounts.backends.RolePermissionBackend` grants them
-to the partnership team and to nobody else.
+to the partnership team only (Django's superusers hold every permission anyway). Being allowed
+into the admin for other work, or `is_staff`, opens none of these pages.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from organisations.forms_admin import (
     EmailDomainAdminForm,
     EmailDomainFormSet,
     HeadcountFormSet,
+    JobRoleAdminForm,
     OrganisationAdminForm,
 )
 from organisations.models import JobRole, Organisation
@@ -130,6 +132,8 @@ class ChildFormInlinePanel(InlinePanel):
 
 
 class OrganisationViewSet(ModelViewSet):
+    """Organisations: details, logo, safeguarding contact, allowed domains and headcounts."""
+
     model = Organisation
     icon = "site"
     menu_label = "Organisations"
@@ -187,6 +191,8 @@ class OrganisationViewSet(ModelViewSet):
 
 
 class JobRoleViewSet(ModelViewSet):
+    """Job roles people hold, each belonging to one sector or to any."""
+
     model = JobRole
     icon = "user"
     menu_label = "Job roles"
@@ -200,11 +206,14 @@ class JobRoleViewSet(ModelViewSet):
     copy_view_enabled = False
     delete_view_class = ProtectedDeleteView
     delete_template_name = ProtectedDeleteView.template_name
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("sector", help_text="Leave blank for a role found in any sector."),
-        FieldPanel("description"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("sector", help_text="Leave blank for a role found in any sector."),
+            FieldPanel("description"),
+        ],
+        base_form_class=JobRoleAdminForm,
+    )
 
 
 class PartnershipViewSetGroup(ModelViewSetGroup):

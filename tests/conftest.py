@@ -69,13 +69,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """Hashing passwords properly takes ~0.3 s each; tests create hundreds of users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _site_url(settings: pytest.FixtureRequest) -> None:
     """Links in emails are built from SITE_URL; tests assert on them."""
-    settings.SITE_URL = "https://hub.partnership.example"  # type: ignore[attr-defined]
+    settings.SITE_URL = "https://hub.partnership.example"
 
 
 @pytest.fixture(autouse=True)
@@ -103,3 +103,11 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_temporary_folder(
+    settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Uploaded files (logos, import files) go to a throwaway folder, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

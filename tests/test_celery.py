@@ -40,16 +40,6 @@ def tasks_queued_on_broker() -> Iterator[None]:
 
 
 @pytest.fixture
-def logging_left_alone() -> Iterator[None]:
-    """A worker started in the test process would otherwise replace the root logger's
-    handlers, Django's and pytest's included, for the rest of the run."""
-    previous = app.conf.worker_hijack_root_logger
-    app.conf.worker_hijack_root_logger = False
-    yield
-    app.conf.worker_hijack_root_logger = previous
-
-
-@pytest.fixture
 def private_queue() -> Iterator[str]:
     """A queue of the test's own, so the CI's separate worker, which listens on the default
     queue and reads the real database rather than the test one, cannot take the task."""
@@ -99,7 +89,7 @@ def test_invitation_email_goes_after_commit(django_capture_on_commit_callbacks) 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_worker_sends_invitation_end_to_end(
-    tasks_queued_on_broker: None, private_queue: str, logging_left_alone: None
+    tasks_queued_on_broker: None, private_queue: str
 ) -> None:
     """A real worker takes the task from Redis, reads the invitation from the database and
     emails it once, however many times the task is queued."""

@@ -25,7 +25,7 @@ def test_public_pages_allow_no_inline_code(client, url_name):
 
 
 def test_admin_inline_scripts_carry_the_policy_nonce(client):
-    """Wagtail's inline scripts run because each carries the nonce named in that response's policy."""
+    """Wagtail's inline scripts run: each carries the nonce named in the response's policy."""
     user = UserFactory(partnership_team=True)
     enrol_totp(user)
     client.force_login(user)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.utils import user_email, user_field
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -77,6 +78,11 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
         """
         from accounts.services import signup_membership_create
 
+        stashed = request.session.get("account_verified_email")
+        if stashed and stashed.lower() != (user_email(sociallogin.user) or "").lower():
+            # An invitation link for another address stashed it as verified; allauth would
+            # add it to this account. Only the Microsoft address belongs here.
+            get_account_adapter(request).unstash_verified_email(request)
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form=form)
             if form is None:

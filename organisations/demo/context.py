@@ -21,8 +21,9 @@ RANDOM_SEED = 2026
 class DemoSeed:
     """The state one run of `seed_demo` carries from step to step.
 
-    Steps fill the lookups as they go (organisations by slug, job roles by sector and name, staff
-    memberships by organisation) so later steps need not query for them.
+    Steps fill the lookups as they go (organisations by slug, job roles by sector and name, the
+    staff and volunteer memberships of each organisation, the demo accounts' memberships by email
+    address, every email address given out) so later steps need not query for them.
     """
 
     today: date

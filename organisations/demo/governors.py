@@ -32,9 +32,23 @@ SCHOOL_STAFF = "school_staff"
 COUNCIL_STAFF = "council_staff"
 PARTNER_STAFF = "partner_staff"
 
-# Organisations whose staff sit on boards as co-opted, partner or local authority governors.
+# Organisations whose staff sit on boards as co-opted, partner or local authority governors,
+# and the roles of partners' staff who do: people who work with the school's children.
 PARTNER_ORGANISATIONS = (orgs.HOSPITAL, orgs.MET_POLICE, orgs.MENTAL_HEALTH_TRUST, orgs.ICB)
 COUNCIL_ORGANISATIONS = (orgs.CHILDRENS_SOCIAL_CARE,)
+PARTNER_GOVERNOR_ROLES = frozenset(
+    {
+        "Health visitor",
+        "School nurse",
+        "Paediatrician",
+        "Police constable",
+        "Safer schools officer",
+        "CAMHS practitioner",
+        "Clinical psychologist",
+        "Safeguarding adviser",
+        "Named GP for safeguarding",
+    }
+)
 
 # A term of office is four years; terms end between three months and four years from now.
 TERM = timedelta(days=4 * 365)
@@ -56,7 +70,13 @@ class Seat:
 def board_seats(
     rng: random.Random, *, has_foundation_governors: bool, is_secondary: bool
 ) -> list[Seat]:
-    """The seats of one board. The chair is a foundation or co-opted governor."""
+    """The seats of one board: seven to ten, as maintained schools and academies have.
+
+    Two parent governors (one the vice-chair), a staff governor, a local authority governor,
+    co-opted governors (one the safeguarding link, sometimes someone from a partner agency),
+    foundation governors at church schools and a partner governor at secondary schools. The
+    chair is a foundation governor at a church school, otherwise a co-opted governor.
+    """
     co_opted_from = PARTNER_STAFF if rng.random() < 0.5 else NEW_PERSON
     local_authority_from = COUNCIL_STAFF if rng.random() < 0.4 else NEW_PERSON
     seats = [
@@ -74,9 +94,15 @@ def board_seats(
         ]
     else:
         seats.append(Seat(GovernorCategory.CO_OPTED, GovernorRole.CHAIR))
+    seats.append(Seat(GovernorCategory.CO_OPTED))
     if is_secondary:
         seats.append(Seat(GovernorCategory.PARTNER, held_by=PARTNER_STAFF))
     return seats
+
+
+def works_with_children(membership: Membership) -> bool:
+    """Someone from a partner agency who would make sense on a school's board."""
+    return membership.job_role is not None and membership.job_role.name in PARTNER_GOVERNOR_ROLES
 
 
 def _seat_holder(
@@ -107,6 +133,7 @@ def _seat_holder(
             if m.kind == MembershipKind.STAFF
             and m.user.email not in demo_emails
             and m.user_id not in on_board
+            and (seat.held_by == COUNCIL_STAFF or works_with_children(m))
         ]
         return rng.choice(candidates)
     first_name, last_name = person_name(rng)

@@ -39,6 +39,7 @@ from organisations.demo.governors import (
     TERM_ENDS_IN_DAYS,
     Seat,
     board_seats,
+    works_with_children,
 )
 from organisations.demo.job_roles import membership_kind_for
 from organisations.demo.organisations import OrganisationSpec, drama_phone_number
@@ -420,7 +421,7 @@ def _governor_pools(partnership: list[_Organisation]) -> dict[str, list[Membersh
         return [m for o in partnership if o.organisation.slug in slugs for m in o.staff]
 
     return {
-        PARTNER_STAFF: staff_of(PARTNER_ORGANISATIONS),
+        PARTNER_STAFF: [m for m in staff_of(PARTNER_ORGANISATIONS) if works_with_children(m)],
         COUNCIL_STAFF: staff_of(COUNCIL_ORGANISATIONS),
         NEW_PERSON: [m for o in partnership for m in o.staff if m.kind == MembershipKind.STAFF],
     }

@@ -24,6 +24,7 @@ from organisations.demo.large_partnership import large_partnership_seed
 from organisations.demo.organisations import organisations_seed
 from organisations.demo.people import staff_seed
 from organisations.demo.workforce import headcounts_seed
+from organisations.models import Organisation
 
 SeedStep = Callable[[DemoSeed], None]
 
@@ -54,5 +55,6 @@ def demo_seed_run(seed: DemoSeed, *, people: int = 0) -> None:
             step(seed)
         if people:
             large_partnership_seed(seed, people=people)
-        for organisation in seed.organisations.values():
-            ReferenceIndex.create_or_update_for_object(organisation)
+        if ReferenceIndex.is_indexed(Organisation):
+            for organisation in seed.organisations.values():
+                ReferenceIndex.create_or_update_for_object(organisation)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import PurePath
 
@@ -24,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 # Invitation emails go out in tasks of this many, so several workers can share a large import.
 SEND_TASK_SIZE = 100
+
+# Uploaded files hold people's names and addresses. Once imported (or abandoned) they are only
+# needed while someone might ask what a file contained; after this long they are deleted.
+KEEP_UPLOADS_DAYS = 90
 
 # Someone else added one of these people between the check and the insert (the database's
 # unique constraints caught it). Rare; checking the file again shows who.
@@ -142,6 +147,18 @@ def import_batch_apply(*, batch: ImportBatch, applied_by: User) -> ApplyOutcome:
         },
     )
     return ApplyOutcome.APPLIED
+
+
+def import_batches_delete_expired(*, older_than_days: int = KEEP_UPLOADS_DAYS) -> int:
+    """Delete uploads older than the retention period, with their stored files."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    expired = list(ImportBatch.objects.filter(created_at__lt=cutoff))
+    for batch in expired:
+        batch.file.delete(save=False)
+        batch.delete()
+    if expired:
+        logger.info("people imports deleted", extra={"count": len(expired)})
+    return len(expired)
 
 
 def _rows_with_outcomes(

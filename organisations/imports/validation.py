@@ -16,6 +16,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -130,35 +131,38 @@ def _chunks(items: Iterable[T], size: int = LOOKUP_CHUNK) -> Iterator[list[T]]:
 def _known_fetch(
     *, organisation: Organisation, kind: str, emails: set[str], manager_emails: set[str], on: date
 ) -> _Known:
+    # Addresses are compared in lower case on both sides, as the unique indexes on users and
+    # invitations compare them, whatever case an older row was saved in.
     users: dict[str, tuple[int, bool]] = {}
     members: set[str] = set()
     invited: set[str] = set()
     managers: dict[str, int] = {}
-    open_memberships = Membership.objects.filter(organisation=organisation, kind=kind).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    all_users = User.objects.annotate(address=Lower("email"))
+    open_memberships = (
+        Membership.objects.filter(organisation=organisation, kind=kind)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .annotate(address=Lower("user__email"))
     )
     open_invitations = Invitation.objects.filter(
         organisation=organisation, kind=kind, accepted_at__isnull=True, revoked_at__isnull=True
-    )
+    ).annotate(address=Lower("email"))
     for chunk in _chunks(sorted(emails)):
         users.update(
-            (email, (pk, active))
-            for email, pk, active in User.objects.filter(email__in=chunk).values_list(
-                "email", "pk", "is_active"
+            (address, (pk, active))
+            for address, pk, active in all_users.filter(address__in=chunk).values_list(
+                "address", "pk", "is_active"
             )
         )
-        members.update(
-            open_memberships.filter(user__email__in=chunk).values_list("user__email", flat=True)
-        )
-        invited.update(
-            email.lower()
-            for email in open_invitations.filter(email__in=chunk).values_list("email", flat=True)
-        )
-    current_staff = Membership.objects.current(on).staff().filter(organisation=organisation)
+        members.update(open_memberships.filter(address__in=chunk).values_list("address", flat=True))
+        invited.update(open_invitations.filter(address__in=chunk).values_list("address", flat=True))
+    current_staff = (
+        Membership.objects.current(on)
+        .staff()
+        .filter(organisation=organisation)
+        .annotate(address=Lower("user__email"))
+    )
     for chunk in _chunks(sorted(manager_emails)):
-        managers.update(
-            current_staff.filter(user__email__in=chunk).values_list("user__email", "pk")
-        )
+        managers.update(current_staff.filter(address__in=chunk).values_list("address", "pk"))
     job_roles = {
         name.casefold(): (pk, name)
         for pk, name in job_roles_for(organisation=organisation).values_list("pk", "name")

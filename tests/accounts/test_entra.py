@@ -319,3 +319,30 @@ def test_connections_page_lists_the_connected_account(client, entra_settings, si
     assert b"sam.taylor@lewisham.example" in page.content
     assert b"Disconnect" in page.content
     assert b"Connected" in client.get(reverse("accounts:profile")).content
+
+
+def test_invitation_for_another_address_is_not_added_to_the_account(
+    client, entra_settings, social_care
+):
+    """An invitation for another address is not added to a Microsoft sign-up."""
+    invitation = InvitationFactory(email="sam.home@home.example")
+    client.get(invitation.get_absolute_url())
+    microsoft_sign_in(client, FakeMicrosoft())
+    user = User.objects.get()
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        "sam.taylor@lewisham.example"
+    ]
+    assert Membership.objects.get(user=user).organisation == social_care
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_microsoft_sign_in_page_is_a_govuk_page(client, entra_settings):
+    """Opening the Microsoft sign-in link shows a GOV.UK page with a button, not a redirect."""
+    from tests.accounts.html import page_title, parse
+
+    response = client.get(reverse("entra_login"))
+    assert response.status_code == 200
+    page = parse(response.content)
+    assert page.title == page_title("Sign in with Microsoft")
+    assert page.inline_scripts == 0

@@ -234,3 +234,14 @@ def test_signing_in_with_a_code_after_setup(client, sign_in):
     assert sign_in(user.email).headers["Location"] == reverse("mfa_authenticate")
     response = client.post(reverse("mfa_authenticate"), {"code": fresh_totp_code()})
     assert response.headers["Location"] == reverse("home")
+
+
+@pytest.mark.parametrize(("role", "offers_turning_off"), [("clerk", False), ("practitioner", True)])
+def test_security_page_offers_turning_off_only_when_optional(client, role, offers_turning_off):
+    """The sign-in security page only offers to turn the app off when the role allows it."""
+    user = user_with_role(role)
+    enrol_totp(user)
+    client.force_login(user)
+    page = client.get(reverse("mfa_index"))
+    assert (reverse("mfa_deactivate_totp").encode() in page.content) is offers_turning_off
+    assert b"You have 10 of 10 recovery codes left" in page.content

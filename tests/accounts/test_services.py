@@ -61,3 +61,18 @@ def test_email_is_sent_only_after_the_transaction_commits(django_capture_on_comm
     [sent] = mail.outbox
     assert (sent.subject, sent.body, sent.to) == ("Subject", "Body", ["a@b.example"])
     assert sent.alternatives[0][1] == "text/html"
+
+
+def test_invitation_email_text_is_not_html_escaped():
+    """Plain-text emails show apostrophes as typed, not as HTML entities."""
+    from django.core import mail
+
+    from accounts.services import invitation_send
+    from tests.accounts.factories import InvitationFactory
+
+    invitation = InvitationFactory(organisation__name="St Mary's Primary School")
+    assert invitation_send(invitation=invitation)
+    [message] = mail.outbox
+    assert "St Mary's Primary School" in message.subject
+    assert "St Mary's Primary School" in message.body
+    assert "&#x27;" not in message.subject + message.body

@@ -13,11 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 from organisations.enums import GovernorCategory, GovernorRole, ImportStatus, MembershipKind
 from organisations.imports.dates import date_parse
-from organisations.imports.parsing import MAX_ROWS, FileProblem, upload_parse
-from organisations.imports.services import ApplyOutcome, import_batch_apply, import_batch_create
+from organisations.imports.parsing import MAX_FILE_BYTES, MAX_ROWS, FileProblem, upload_parse
+from organisations.imports.services import (
+    ApplyOutcome,
+    import_batch_apply,
+    import_batch_create,
+    import_batches_delete_expired,
+)
 from organisations.imports.validation import rows_validate
 from organisations.models import ImportBatch, Membership
 from tests.accounts.factories import InvitationFactory, UserFactory
@@ -273,6 +278,14 @@ FILE_PROBLEMS = [
         "The file has more than 5,000 people in it. Split it into smaller files and upload them "
         "one at a time.",
         id="too-many-rows",
+    ),
+    pytest.param(
+        "people.csv",
+        b"a" * (MAX_FILE_BYTES + 1),
+        MembershipKind.STAFF,
+        "“people.csv” is bigger than 5 MB. Split it into smaller files of no more than 5,000 "
+        "people each.",
+        id="too-big",
     ),
 ]
 
@@ -542,6 +555,22 @@ def test_ended_membership_does_not_block_rejoining(council: Council) -> None:
 
 
 @pytest.mark.django_db
+def test_addresses_match_whatever_case_they_were_saved_in(council: Council) -> None:
+    """An account or membership saved with capitals (by an older import, say) still counts."""
+    user = UserFactory(email="kim.lee@lewisham.example")
+    User.objects.filter(pk=user.pk).update(email="Kim.Lee@Lewisham.example")
+    batch = _upload(council, [STAFF_HEADER, _staff_row(email="kim.lee@lewisham.example")])
+    assert batch.rows[0]["outcome"] == "add"
+
+    User.objects.filter(pk=council.manager.user_id).update(email="Manager@Lewisham.example")
+    batch = _upload(council, [STAFF_HEADER, _staff_row(email="manager@lewisham.example")])
+    assert _messages(batch) == [
+        f"Row 2: manager@lewisham.example is already a member of staff at {COUNCIL}.",
+        "Row 2: a person cannot be their own line manager.",
+    ]
+
+
+@pytest.mark.django_db
 def test_organisation_without_domains_accepts_any_staff_address(council: Council) -> None:
     """With no allowed domains recorded there is nothing to check staff addresses against."""
     council.organisation.email_domains.all().delete()
@@ -795,3 +824,18 @@ def test_two_confirmations_at_once_apply_once(council: Council) -> None:
     assert sorted(outcomes) == [ApplyOutcome.ALREADY_APPLIED, ApplyOutcome.APPLIED]
     assert Invitation.objects.filter(organisation=council.organisation).count() == 50
     assert len(mail.outbox) == 50
+
+
+@pytest.mark.django_db
+def test_old_uploads_are_deleted_with_their_files(council: Council) -> None:
+    """Uploaded files hold personal data: after 90 days the batch and its file are gone."""
+    old = _upload(council, [STAFF_HEADER, _staff_row()])
+    recent = _upload(council, [STAFF_HEADER, _staff_row(email="ali@lewisham.example")])
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
+    storage, old_name = old.file.storage, old.file.name
+
+    assert import_batches_delete_expired() == 1
+
+    assert list(ImportBatch.objects.all()) == [recent]
+    assert not storage.exists(old_name)
+    assert recent.file.storage.exists(recent.file.name)

@@ -3,7 +3,8 @@
 One small partnership (the "world") is built once for this module:
 
 - Lewisham Children's Social Care ("council"): a coordinator, a team manager with one report,
-  a practitioner who does not report to the manager, a volunteer and a trainer;
+  a practitioner who does not report to the manager, a volunteer, a trainer and a web editor
+  (who may use the content admin);
 - Brockley Primary School ("school"): a clerk to governors, a training coordinator (the
   designated safeguarding lead), a teacher and two governors. The manager's report is also a
   governor here, so one person holds memberships the manager and the clerk see differently;
@@ -12,7 +13,7 @@ One small partnership (the "world") is built once for this module:
 
 Each table below reads as "viewer, thing: expected". Viewers are the roles named in the
 issue, plus a school coordinator (a coordinator who sees governors but does not manage them)
-and a web editor with access to the content admin.
+and the web editor. Privileged viewers set up MFA before signing in, as they must.
 """
 
 from __future__ import annotations
@@ -633,7 +634,7 @@ ORG_PAGES = ("invite", "invitations", "import_upload")
 ORG_TARGETS = ("council", "school", "other-org")
 # fmt: off
 ORG_ROWS = (
-    # viewer                council school other-org
+    # viewer               council school other-org
     ("partnership",        200,    200,   200),
     ("coordinator",        200,    404,   404),
     ("school-coordinator", 404,    200,   404),

@@ -77,6 +77,7 @@ def test_people_list_links_each_person_and_offers_management(
         ({"kind": "volunteer"}, {"Val Volunteer"}),
         ({"kind": "staff", "q": "val"}, set()),
         ({"kind": "nonsense"}, {"Morgan Adeyemi", "Val Volunteer", "Cora Coordinator"}),
+        ({"kind": "nonsense", "q": "val"}, {"Val Volunteer"}),
     ],
 )
 def test_people_list_search_and_filter(
@@ -97,6 +98,21 @@ def test_people_list_search_and_filter(
     response = client.get(_url("people", council.organisation), query)
     names = {m.user.get_full_name() for m in response.context["page"].object_list}
     assert names == expected
+    assert "There is a problem" not in response.content.decode()
+
+
+def test_people_list_pages_keep_the_search(
+    client: Client, council: Council, signed_in_coordinator: User
+) -> None:
+    """The next page of a search is the next page of the same search."""
+    for n in range(55):
+        MembershipFactory(
+            organisation=council.organisation,
+            user=UserFactory(last_name=f"Okoro {n:02d}", email=f"okoro{n}@lewisham.example"),
+        )
+    response = client.get(_url("people", council.organisation), {"q": "okoro", "kind": "staff"})
+    assert response.context["page"].paginator.count == 55
+    assert 'href="?q=okoro&amp;kind=staff&amp;page=2"' in response.content.decode()
 
 
 def test_people_list_query_count_does_not_grow_with_people(
@@ -253,7 +269,9 @@ def test_date_boxes_show_the_saved_date_and_keep_what_was_typed(
     url = _url("person_edit", council.organisation, pk=person.pk)
     content = client.get(url).content.decode()
     for name, value in (("day", "2"), ("month", "4"), ("year", "2024")):
-        assert f'name="start_date_{name}" type="text" inputmode="numeric" value="{value}"' in content
+        assert (
+            f'name="start_date_{name}" type="text" inputmode="numeric" value="{value}"' in content
+        )
 
     response = client.post(
         url, {"start_date_day": "31", "start_date_month": "2", "start_date_year": "2026"}

@@ -143,11 +143,11 @@ def test_edit_form_has_every_part(admin_client: Client) -> None:
 
 
 def test_add_organisation_with_domains_and_headcounts(admin_client: Client) -> None:
-    """Adding an organisation saves its domains (lower-cased) and headcounts; a blank slug is
-    made from the name."""
+    """Adding an organisation saves its domains (tidied to lower case) and headcounts; a blank
+    slug is made from the name."""
     social_worker = JobRoleFactory.create(name="Social worker")
     data = _organisation_data(
-        domains=[{"domain": "Lewisham.GOV.uk"}, {"domain": "nhs.net"}],
+        domains=[{"domain": " Lewisham.GOV.uk "}, {"domain": "nhs.net."}],
         headcounts=[{"job_role": social_worker.pk, "headcount": "140"}],
     )
     response = admin_client.post(reverse("organisation_admin:add"), data)
@@ -287,8 +287,18 @@ def test_slug_already_taken_is_refused(admin_client: Client) -> None:
     OrganisationFactory.create(slug="lewisham-csc")
     data = _organisation_data(name="Another Lewisham service", slug="lewisham-csc")
     response = admin_client.post(reverse("organisation_admin:add"), data)
-    assert response.status_code == 200
+    assertContains(
+        response, "Another organisation already uses this web address. Choose a different one."
+    )
     assert Organisation.objects.count() == 1
+
+
+def test_name_already_taken_is_refused(admin_client: Client) -> None:
+    """Two organisations cannot share a name."""
+    OrganisationFactory.create(name="Lewisham Children's Social Care")
+    data = _organisation_data(name="Lewisham Children's Social Care", slug="lewisham-2")
+    response = admin_client.post(reverse("organisation_admin:add"), data)
+    assertContains(response, "There is already an organisation with this name.")
 
 
 # Logos --------------------------------------------------------------------------------------
@@ -396,7 +406,7 @@ def test_job_role_add_and_repeat(admin_client: Client) -> None:
     data = {"name": "Health visitor", "sector": Sector.HEALTH_TRUST, "description": ""}
     assert admin_client.post(reverse("jobrole_admin:add"), data).status_code == 302
     again = admin_client.post(reverse("jobrole_admin:add"), data)
-    assert again.status_code == 200
+    assertContains(again, "This job role already exists for this sector.")
     assert JobRole.objects.count() == 1
 
 
