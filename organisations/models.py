@@ -282,7 +282,8 @@ class Membership(models.Model):
             labels.append("Clerk to governors")
         if self.is_web_editor:
             labels.append("Web editor")
-        return labels
+        # A job role may share a flag's name ("Clerk to governors"): say it once.
+        return list(dict.fromkeys(labels))
 
 
 def _import_file_path(instance: ImportBatch, filename: str) -> str:

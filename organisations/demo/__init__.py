@@ -7,6 +7,8 @@ person, organisation and kind), so running the steps again finds what is there a
 
 Modules, one job each:
 
+- `steps.py`: the list of steps and the function that runs them in one transaction.
+- `context.py`: `DemoSeed`, the state the steps share (the day, the password hash, lookups).
 - `names.py`: the first names and surnames people get, and how an email address is made.
 - `job_roles.py`: the job roles of each sector.
 - `organisations.py`: the organisations, their email domains and safeguarding contacts.
