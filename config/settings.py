@@ -374,6 +374,8 @@ WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "csv", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send staff email hashes to a third party and break our CSP.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Logging ----------------------------------------------------------------------------------
 

@@ -38,3 +38,12 @@ def test_admin_inline_scripts_carry_the_policy_nonce(client):
     body = response.content.decode()
     inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body)
     assert all(f'nonce="{nonce.group(1)}"' in tag for tag in inline)
+
+
+def test_admin_pages_load_no_third_party_images(client):
+    """Wagtail's admin shows no Gravatar images, which would leak email hashes and break the CSP."""
+    user = UserFactory(partnership_team=True)
+    enrol_totp(user)
+    client.force_login(user)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert b"gravatar.com" not in response.content

@@ -76,3 +76,21 @@ def test_invitation_email_text_is_not_html_escaped():
     assert "St Mary's Primary School" in message.subject
     assert "St Mary's Primary School" in message.body
     assert "&#x27;" not in message.subject + message.body
+
+
+def test_invitation_without_an_inviter_is_allowed():
+    """Invitations made by the system (no person behind them) are valid."""
+    from accounts.services import invitation_create
+    from tests.organisations.factories import OrganisationFactory
+
+    invitation = invitation_create(
+        organisation=OrganisationFactory(),
+        email="New.Person@Agency.example",
+        first_name="Ada",
+        last_name="Okafor",
+        kind="staff",
+        invited_by=None,
+        send=False,
+    )
+    assert invitation.invited_by is None
+    assert invitation.email == "new.person@agency.example"

@@ -2,8 +2,9 @@
 `live_server`.
 
 Playwright's sync API runs an asyncio event loop in the test thread, and Django refuses ORM
-calls from a thread with a running loop; the test code here is plain synchronous code, so
-Django's guard is switched off for the browser tests.
+calls from a thread with a running loop. The test code here is plain synchronous code, so
+Django's guard is switched off (an environment variable: it holds for the rest of the run
+once this directory is collected).
 
 Chromium is Debian's (`apt-get install chromium`), never one downloaded by
 `playwright install`. The flags keep it from reaching out to Google's services, which this

@@ -1,0 +1,2 @@
+"""Views for organisations' people, invitations and imports. Thin: parse input, check
+permission with organisations.permissions, call a service or selector, render."""
