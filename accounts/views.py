@@ -22,6 +22,7 @@ from accounts.selectors import invitation_usable_by_token, user_with_email_exist
 from accounts.services import invitation_accept
 from organisations.models import Membership
 from organisations.permissions import organisations_with_people_visible_to
+from organisations.selectors import direct_reports_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "roles": roles_for(request.user),
         "people_organisations": organisations_with_people_visible_to(request.user).order_by("name"),
+        "reports": direct_reports_of(viewer=request.user),
     }
     return render(request, "accounts/home.html", context)
 

@@ -104,6 +104,17 @@ def reports_of(*, viewer: Viewer, membership: Membership) -> QuerySet[Membership
     )
 
 
+def direct_reports_of(*, viewer: Viewer) -> QuerySet[Membership]:
+    """The current people who report to the viewer, in any of the viewer's organisations."""
+    return (
+        memberships_visible_to(viewer)
+        .current()
+        .filter(line_manager__in=Membership.objects.current().filter(user=viewer.pk))
+        .select_related("user", "organisation", "job_role")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
 def invitations_open_in(*, viewer: Viewer, organisation: Organisation) -> QuerySet[Invitation]:
     """Invitations not yet accepted or withdrawn (expired ones too: they can be sent again)."""
     return (

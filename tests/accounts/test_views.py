@@ -34,3 +34,25 @@ def test_home_of_practitioner_does_not_link_to_people(client):
     client.force_login(user)
     response = client.get(reverse("home"))
     assert reverse("organisations:index").encode() not in response.content
+
+
+def test_home_lists_a_managers_direct_reports(client):
+    """A line manager finds the people who report to them from the home page, and nobody else."""
+    manager = MembershipFactory()
+    report = MembershipFactory(organisation=manager.organisation, line_manager=manager)
+    colleague = MembershipFactory(organisation=manager.organisation)
+    client.force_login(manager.user)
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    assert "People who report to you" in body
+    assert reverse("organisations:person", args=[report.organisation.slug, report.pk]) in body
+    assert colleague.user.get_full_name() not in body
+
+
+def test_home_query_count_does_not_grow_with_reports(client, django_assert_max_num_queries):
+    """The home page costs the same number of queries for 2 reports as for 20."""
+    manager = MembershipFactory()
+    MembershipFactory.create_batch(20, organisation=manager.organisation, line_manager=manager)
+    client.force_login(manager.user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("home")).status_code == 200
