@@ -1,0 +1,1 @@
+"""Writes for training, one module a topic: booking, attendance, charges, notifications."""
