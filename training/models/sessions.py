@@ -110,4 +110,4 @@ class SessionPart(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%d/%m/%Y %H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.starts_at:%d/%m/%Y %H:%M} to {self.ends_at:%H:%M}"
