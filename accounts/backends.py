@@ -2,6 +2,13 @@
 
 Roles live on the user and their memberships (see accounts.roles); this backend turns them
 into permissions, so there are no groups to keep in step by hand.
+
+Only the partnership team gets into Wagtail's admin. It runs the training programme there
+(standards, courses, sessions and the booking rules); charges are seen and waived on our own
+pages, which check `organisations.permissions`, so the charge permissions below only keep the
+model permissions truthful. Trainers get no admin permissions: they see and mark the registers
+of their sessions on our own pages (`training:registers`), and ask the partnership team to
+change a session (see docs/training-admin.md).
 """
 
 from __future__ import annotations
@@ -23,6 +30,22 @@ PARTNERSHIP_TEAM_PERMISSIONS = frozenset(
         "organisations.change_jobrole",
         "organisations.delete_jobrole",
         "organisations.view_jobrole",
+        "training.add_trainingstandard",
+        "training.change_trainingstandard",
+        "training.delete_trainingstandard",
+        "training.view_trainingstandard",
+        "training.add_course",
+        "training.change_course",
+        "training.delete_course",
+        "training.view_course",
+        "training.add_session",
+        "training.change_session",
+        "training.delete_session",
+        "training.view_session",
+        "training.view_charge",
+        "training.change_charge",
+        # The booking rules under Settings (offer times, no-show holds, reminders).
+        "training.change_bookingrules",
     }
 )
 

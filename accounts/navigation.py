@@ -29,7 +29,13 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             ),
         ]
     roles = roles_for(user)
-    items = [("Home", reverse("home"))]
+    items = [
+        ("Home", reverse("home")),
+        ("Courses", reverse("training:catalogue")),
+        ("My training", reverse("training:my_training")),
+    ]
+    if roles.line_manager or roles.coordinator or roles.clerk or roles.partnership_team:
+        items.append(("Approvals", reverse("training:approvals")))
     if roles.partnership_team or roles.coordinator or roles.clerk:
         items.append(("People", reverse("organisations:index")))
     if roles.partnership_team or user.is_staff:

@@ -358,6 +358,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "organisations.tasks.import_batches_expire_task",
         "schedule": 60 * 60 * 24,
     },
+    # Reminders and joining instructions: a quarter of an hour late at worst. A tick still
+    # queued when the next is due is dropped (expires), not run twice in a row.
+    "training-notifications-sweep": {
+        "task": "training.tasks.notifications_sweep_task",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    # Unanswered approval requests expire hours before the session; 15 minutes is close enough.
+    "training-requests-expire": {
+        "task": "training.tasks.bookings_expire_unanswered_task",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    # A lapsed offer keeps the next person on the waiting list waiting, so check often.
+    "training-offers-expire": {
+        "task": "training.tasks.offers_expire_task",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
 }
 
 # Wagtail ----------------------------------------------------------------------------------

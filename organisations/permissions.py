@@ -18,6 +18,10 @@ kind of membership in that organisation sees and handles them. Flags that give s
 their own organisation; clerks grant none.
 
 Trainers, practitioners and governors see nobody else through these rules.
+
+Training adds registers and charges (see the end of this module): the partnership team sees
+every register and charge; a trainer sees the registers of the sessions they train; a
+coordinator sees their organisation's charges, read-only.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from accounts.models import Invitation
 from accounts.roles import roles_for
 from organisations.enums import SECTORS_WITH_GOVERNORS, MembershipKind
 from organisations.models import ImportBatch, Membership, MembershipQuerySet, Organisation
+from training.models import Charge, Session
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -179,4 +184,65 @@ def can_view_people_of(viewer: Viewer, organisation: Organisation) -> bool:
 
 def can_manage_organisations(viewer: Viewer) -> bool:
     """Creating and changing organisations and job roles is for the partnership team."""
+    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
+
+
+# Training ------------------------------------------------------------------------------------
+#
+# - the partnership team runs every session: sees and marks every register, cancels sessions,
+#   and sees and waives every charge;
+# - a trainer sees and marks the registers of the sessions they train (while they are a trainer);
+# - a coordinator sees their organisation's charges, read-only;
+# - nobody else sees registers or charges.
+
+
+def sessions_with_registers_visible_to(viewer: Viewer) -> QuerySet[Session]:
+    """Sessions whose register the viewer may see, print and mark."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Session.objects.none()
+    if viewer.is_partnership_team:
+        return Session.objects.all()
+    if viewer.is_trainer:
+        return Session.objects.filter(trainers=viewer)
+    return Session.objects.none()
+
+
+def can_see_registers(viewer: Viewer) -> bool:
+    """Whether the viewer has a list of registers at all: trainers and the partnership team."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    roles = roles_for(viewer)
+    return roles.partnership_team or roles.trainer
+
+
+def can_view_register(viewer: Viewer, session: Session) -> bool:
+    return sessions_with_registers_visible_to(viewer).filter(pk=session.pk).exists()
+
+
+def can_manage_sessions(viewer: Viewer) -> bool:
+    """Cancelling sessions (and managing courses and sessions in the admin) is for the team."""
+    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
+
+
+def organisations_with_charges_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
+    """Organisations whose training charges the viewer may see."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Organisation.objects.none()
+    if viewer.is_partnership_team:
+        return Organisation.objects.all()
+    coordinating = _role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
+    return Organisation.objects.filter(pk__in=coordinating)
+
+
+def charges_visible_to(viewer: Viewer) -> QuerySet[Charge]:
+    """Every charge the viewer may see, as one queryset."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Charge.objects.none()
+    if viewer.is_partnership_team:
+        return Charge.objects.all()
+    return Charge.objects.filter(organisation__in=organisations_with_charges_visible_to(viewer))
+
+
+def can_waive_charges(viewer: Viewer) -> bool:
+    """Waiving a charge is for the partnership team; coordinators only see theirs."""
     return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)

@@ -6,8 +6,20 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from training.enums import BookingStatus, Delivery
-from training.models import Booking, Course, Session, SessionPart, TrainingStandard
+from organisations.enums import Sector
+from training.enums import BookingStatus, ChargeKind, Delivery, RecordSource
+from training.models import (
+    Booking,
+    BookingHold,
+    Charge,
+    Course,
+    CourseAudienceSector,
+    CourseFee,
+    Session,
+    SessionPart,
+    TrainingRecord,
+    TrainingStandard,
+)
 
 
 class TrainingStandardFactory(factory.django.DjangoModelFactory):
@@ -73,3 +85,83 @@ class BookingFactory(factory.django.DjangoModelFactory):
     user = factory.LazyAttribute(lambda o: o.attendee.user)
     booked_by = factory.LazyAttribute(lambda o: o.attendee.user)
     status = BookingStatus.CONFIRMED
+
+    # States with the timestamps they carry: BookingFactory(waitlisted=True), (offered=True)…
+    class Params:
+        waitlisted = factory.Trait(
+            status=BookingStatus.WAITLISTED, waitlisted_at=factory.LazyFunction(timezone.now)
+        )
+        offered = factory.Trait(
+            status=BookingStatus.OFFERED,
+            waitlisted_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+            offer_expires_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=48)),
+        )
+        awaiting_approval = factory.Trait(
+            status=BookingStatus.AWAITING_APPROVAL,
+            approval_expires_at=factory.LazyAttribute(
+                lambda o: o.session.starts_at - timedelta(hours=48)
+            ),
+        )
+        cancelled = factory.Trait(
+            status=BookingStatus.CANCELLED, cancelled_at=factory.LazyFunction(timezone.now)
+        )
+        attended = factory.Trait(status=BookingStatus.ATTENDED)
+        no_show = factory.Trait(status=BookingStatus.NO_SHOW)
+
+
+# Added for the booking services' tests ---------------------------------------------------------
+
+
+class CourseAudienceSectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseAudienceSector
+
+    course = factory.SubFactory(CourseFactory)
+    sector = Sector.CHILDRENS_SOCIAL_CARE
+
+
+class CourseFeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseFee
+
+    course = factory.SubFactory(CourseFactory)
+    sector = Sector.VOLUNTARY
+    amount = Decimal("100.00")
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    """A completed course on someone's record, from attending it."""
+
+    class Meta:
+        model = TrainingRecord
+
+    user = factory.SubFactory("tests.accounts.factories.UserFactory")
+    course = factory.SubFactory(CourseFactory)
+    title = factory.LazyAttribute(lambda o: o.course.title if o.course else "Training")
+    cpd_hours = Decimal("6")
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    source = RecordSource.ATTENDANCE
+
+
+class BookingHoldFactory(factory.django.DjangoModelFactory):
+    """A booking hold in force from yesterday for 90 days."""
+
+    class Meta:
+        model = BookingHold
+
+    user = factory.SubFactory("tests.accounts.factories.UserFactory")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(days=90))
+    reason = "did not attend 2 sessions in 12 months"
+
+
+class ChargeFactory(factory.django.DjangoModelFactory):
+    """A late-cancellation charge against the attendee's organisation."""
+
+    class Meta:
+        model = Charge
+
+    booking = factory.SubFactory(BookingFactory, status=BookingStatus.LATE_CANCELLED)
+    organisation = factory.LazyAttribute(lambda o: o.booking.attendee.organisation)
+    kind = ChargeKind.LATE_CANCELLATION
+    amount = Decimal("60.00")

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from organisations.enums import Sector
 from training.enums import Delivery
@@ -48,8 +50,11 @@ class CourseQuerySet(models.QuerySet["Course"]):
         return self.filter(is_published=True)
 
 
-class Course(models.Model):
-    """A course in the partnership's programme, run as one or more sessions."""
+class Course(ClusterableModel):
+    """A course in the partnership's programme, run as one or more sessions.
+
+    Clusterable so the admin edits its audience sectors and fees as rows on the same form.
+    """
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -110,7 +115,7 @@ class Course(models.Model):
 class CourseAudienceSector(models.Model):
     """A sector whose people may book the course. No rows means every sector may."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="audience_sectors")
+    course = ParentalKey(Course, on_delete=models.CASCADE, related_name="audience_sectors")
     sector = models.CharField(max_length=40, choices=Sector.choices)
 
     class Meta:
@@ -125,7 +130,7 @@ class CourseAudienceSector(models.Model):
 class CourseFee(models.Model):
     """The fee charged to organisations of a sector. Sectors without a row are free."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="fees")
+    course = ParentalKey(Course, on_delete=models.CASCADE, related_name="fees")
     sector = models.CharField(max_length=40, choices=Sector.choices)
     amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
 

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from training.enums import MixScope, SessionStatus
 
@@ -16,9 +18,10 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(status=SessionStatus.SCHEDULED)
 
 
-class Session(models.Model):
+class Session(ClusterableModel):
     """One run of a course. `starts_at` and `ends_at` mirror the first and last part's times
-    (kept by `training.services.sessions`), so listings can filter and sort without joins."""
+    (kept by `training.services.sessions`), so listings can filter and sort without joins.
+    Clusterable so the admin edits its parts as rows on the same form."""
 
     course = models.ForeignKey("training.Course", on_delete=models.PROTECT, related_name="sessions")
     status = models.CharField(
@@ -97,7 +100,7 @@ class Session(models.Model):
 class SessionPart(models.Model):
     """One dated part of a session, such as day 1 of a two-day course."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="parts")
+    session = ParentalKey(Session, on_delete=models.CASCADE, related_name="parts")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
 

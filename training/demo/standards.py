@@ -1,0 +1,102 @@
+"""The training standards of the demo partnership and how long each lasts.
+
+Levels 1–3 follow the London Child Protection Procedures competency framework that Lewisham
+uses; each lasts three years and a higher level meets the lower ones. The designated
+safeguarding lead's training lasts two years (Keeping Children Safe in Education), as does the
+governors' (KCSIE leaves the interval to the partnership; two years is common). These are the
+partnership's own settings, changed in the admin, never constants in code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from organisations.demo.context import DemoSeed
+from training.models import TrainingStandard
+
+LEVEL_1 = "safeguarding-children-level-1"
+LEVEL_2 = "safeguarding-children-level-2"
+LEVEL_3 = "safeguarding-children-level-3"
+DSL = "designated-safeguarding-lead"
+GOVERNOR = "governor-safeguarding"
+SAFER_RECRUITMENT = "safer-recruitment"
+
+
+@dataclass(frozen=True)
+class StandardSpec:
+    name: str
+    slug: str
+    validity_months: int
+    description: str
+    satisfies: tuple[str, ...] = ()
+
+
+STANDARDS = [
+    StandardSpec(
+        "Safeguarding children level 1",
+        LEVEL_1,
+        36,
+        "For everyone who works or volunteers in the partnership: recognising that a child may "
+        "be at risk and knowing who to tell.",
+    ),
+    StandardSpec(
+        "Safeguarding children level 2",
+        LEVEL_2,
+        36,
+        "For staff who have contact with children, young people or their parents and carers: "
+        "recognising concerns, recording them and making a referral.",
+        satisfies=(LEVEL_1,),
+    ),
+    StandardSpec(
+        "Safeguarding children level 3",
+        LEVEL_3,
+        36,
+        "For practitioners who assess, plan, intervene and review: working with other agencies "
+        "on child protection enquiries, conferences and plans.",
+        satisfies=(LEVEL_2, LEVEL_1),
+    ),
+    StandardSpec(
+        "Designated safeguarding lead",
+        DSL,
+        24,
+        "For a school's designated safeguarding lead and deputies: refreshed at least every two "
+        "years, with updates in between.",
+    ),
+    StandardSpec(
+        "Governor safeguarding",
+        GOVERNOR,
+        24,
+        "For governors and trustees: their board's safeguarding duties, at induction and then "
+        "every two years.",
+    ),
+    StandardSpec(
+        "Safer recruitment",
+        SAFER_RECRUITMENT,
+        36,
+        "For anyone who sits on a recruitment panel for posts working with children.",
+    ),
+]
+
+
+def training_standards_seed(seed: DemoSeed) -> None:
+    """Each standard, keyed on its slug, and the lower standards it meets.
+
+    An existing standard keeps whatever the partnership team has changed since.
+    """
+    standards: dict[str, TrainingStandard] = {}
+    for spec in STANDARDS:
+        standard = TrainingStandard.objects.filter(slug=spec.slug).first()
+        if standard is None:
+            standard = TrainingStandard(
+                name=spec.name,
+                slug=spec.slug,
+                validity_months=spec.validity_months,
+                description=spec.description,
+            )
+            standard.full_clean()
+            standard.save()
+        standards[spec.slug] = standard
+    for spec in STANDARDS:
+        if spec.satisfies:
+            standards[spec.slug].satisfies.add(*(standards[slug] for slug in spec.satisfies))
+    seed.log(f"Training standards: {len(STANDARDS)}")
