@@ -377,6 +377,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },
+    # Places freed by a released agency-mix rule or a bigger session reach the waiting list.
+    "training-waiting-lists-offer": {
+        "task": "training.tasks.waiting_lists_offer_task",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
 }
 
 # Wagtail ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ class CatalogueFilterForm(forms.Form):
     standard = forms.ModelChoiceField(
         label="Training standard",
         queryset=TrainingStandard.objects.none(),
+        to_field_name="slug",  # readable, shareable addresses: ?standard=level-2
         required=False,
         empty_label="Any standard",
     )

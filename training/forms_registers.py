@@ -47,7 +47,6 @@ class RegisterForm(forms.Form):
     """
 
     def __init__(self, *args: Any, bookings: Sequence[Booking], **kwargs: Any) -> None:
-        initial = kwargs.setdefault("initial", {})
         super().__init__(*args, **kwargs)
         self.bookings = list(bookings)
         for booking in self.bookings:
@@ -68,9 +67,9 @@ class RegisterForm(forms.Form):
                 },
             )
             if booking.status in ATTENDANCE_STATUSES:
-                initial.setdefault(f"status_{booking.pk}", booking.status)
+                self.initial.setdefault(f"status_{booking.pk}", booking.status)
             if booking.arrived_at is not None:
-                initial.setdefault(f"arrived_{booking.pk}", booking.arrived_at)
+                self.initial.setdefault(f"arrived_{booking.pk}", booking.arrived_at)
 
     def rows(self) -> Iterator[RegisterRow]:
         for booking in self.bookings:

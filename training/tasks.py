@@ -55,3 +55,12 @@ def offers_expire_task() -> int:
     from training.services.booking import offers_expire
 
     return offers_expire(now=timezone.now())
+
+
+@shared_task
+def waiting_lists_offer_task() -> int:
+    """Beat job: offer places that came free without a cancellation (the agency-mix rule
+    released, a session made bigger, a booking hold ended) to the people waiting."""
+    from training.services.booking import waiting_lists_offer_free_places
+
+    return waiting_lists_offer_free_places(now=timezone.now())

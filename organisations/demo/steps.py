@@ -1,7 +1,7 @@
 """The steps of `seed_demo`, in the order they run, and the function that runs them.
 
 To add demo data (courses, sessions, bookings…), write a step `def <thing>_seed(seed: DemoSeed)`
-in the app that owns the data (for example `training/demo.py`), keyed on natural keys so a second
+in the app that owns the data (for example `training/demo/`), keyed on natural keys so a second
 run adds nothing, and append it to `SEED_STEPS` after the steps it relies on. A step gets its own
 random generator from `seed.rng("<step name>")`, so it never changes what the others make.
 """
@@ -25,6 +25,12 @@ from organisations.demo.organisations import organisations_seed
 from organisations.demo.people import staff_seed
 from organisations.demo.workforce import headcounts_seed
 from organisations.models import Organisation
+from training.demo.courses import courses_seed
+from training.demo.earlier_training import earlier_training_seed
+from training.demo.large_programme import large_programme_seed
+from training.demo.programme import training_programme_seed
+from training.demo.standards import training_standards_seed
+from training.demo.trainers import trainers_seed
 
 SeedStep = Callable[[DemoSeed], None]
 
@@ -35,6 +41,11 @@ SEED_STEPS: list[SeedStep] = [
     staff_seed,
     governing_boards_seed,
     headcounts_seed,
+    training_standards_seed,
+    courses_seed,
+    trainers_seed,
+    earlier_training_seed,
+    training_programme_seed,
 ]
 
 
@@ -43,8 +54,8 @@ def demo_seed_start(*, log: Callable[[str], None] = print) -> DemoSeed:
     return DemoSeed(today=timezone.localdate(), password_hash=make_password(DEMO_PASSWORD), log=log)
 
 
-def demo_seed_run(seed: DemoSeed, *, people: int = 0) -> None:
-    """Run every step, then add `people` more in bulk, in one transaction.
+def demo_seed_run(seed: DemoSeed, *, people: int = 0, sessions: int = 0) -> None:
+    """Run every step, then add `people` more and `sessions` more in bulk, in one transaction.
 
     A failed step leaves the database as it was. Wagtail's reference index (which records what
     each organisation refers to, for the admin's usage counts) is brought up to date once at the
@@ -55,6 +66,8 @@ def demo_seed_run(seed: DemoSeed, *, people: int = 0) -> None:
             step(seed)
         if people:
             large_partnership_seed(seed, people=people)
+        if sessions:
+            large_programme_seed(seed, sessions=sessions)
         if ReferenceIndex.is_indexed(Organisation):
             for organisation in seed.organisations.values():
                 ReferenceIndex.create_or_update_for_object(organisation)

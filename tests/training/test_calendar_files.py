@@ -157,7 +157,9 @@ def test_an_online_session_shows_the_link_only_shortly_before() -> None:
     booking = BookingFactory.create(session=session)
 
     _, (weeks_ahead,) = parse(session_ics(booking=booking, now=timezone.now()))
-    _, (days_ahead,) = parse(session_ics(booking=booking, now=session.starts_at - timedelta(days=3)))
+    _, (days_ahead,) = parse(
+        session_ics(booking=booking, now=session.starts_at - timedelta(days=3))
+    )
 
     assert weeks_ahead["location"] == "Online"
     assert "meet.example" not in weeks_ahead["description"]
@@ -168,7 +170,7 @@ def test_an_online_session_shows_the_link_only_shortly_before() -> None:
 
 
 def test_the_download_names_the_file_and_its_method() -> None:
-    """"Add to calendar" gets a file name and a content type that mail and browsers
+    """ "Add to calendar" gets a file name and a content type that mail and browsers
     understand."""
     booking = BookingFactory.create(session__course__slug="neglect")
 

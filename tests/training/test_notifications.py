@@ -63,7 +63,7 @@ def london_date(value: datetime) -> str:
 
 def calendar_of(message: EmailMessage) -> tuple[str, Calendar] | None:
     """The content type and parsed calendar of the message's invite.ics, if it has one."""
-    for filename, content, mimetype in message.attachments:  # type: ignore[misc]
+    for filename, content, mimetype in message.attachments:
         if filename == "invite.ics":
             return mimetype, Calendar.from_ical(content)
     return None
@@ -118,7 +118,12 @@ KINDS: list[tuple[NotificationKind, dict[str, Any], list[str], str, list[str], s
         {"status": BookingStatus.CONFIRMED},
         ATTENDEE,
         "Your place is booked: Neglect: recognising and responding, {date}",
-        ["Your place on Neglect", "{date}, 9:30am to 4:30pm", "Room 3, second floor", "{session_url}"],
+        [
+            "Your place on Neglect",
+            "{date}, 9:30am to 4:30pm",
+            "Room 3, second floor",
+            "{session_url}",
+        ],
         "REQUEST",
     ),
     (
@@ -300,7 +305,9 @@ def test_each_kind_goes_to_its_recipients_with_its_details(
             assert attachment is not None
             assert attachment[0] == f"text/calendar; method={method}; charset=utf-8"
             assert attachment[1]["method"] == method
-    assert sorted(NotificationLog.objects.filter(booking=booking).values_list("recipient", flat=True)) == sorted(recipients)
+    assert sorted(
+        NotificationLog.objects.filter(booking=booking).values_list("recipient", flat=True)
+    ) == sorted(recipients)
 
 
 @pytest.mark.django_db
@@ -420,7 +427,9 @@ def test_the_task_that_runs_twice_sends_once(attendee: Membership, session: Sess
 def test_no_show_twice_sends_each_person_one_email(attendee: Membership, session: Session) -> None:
     """The sent-log is per recipient: running again sends neither the learner nor the manager
     a second email."""
-    booking = BookingFactory.create(session=session, attendee=attendee, status=BookingStatus.NO_SHOW)
+    booking = BookingFactory.create(
+        session=session, attendee=attendee, status=BookingStatus.NO_SHOW
+    )
 
     notification_send(booking=booking, kind=NotificationKind.NO_SHOW)
     notification_send(booking=booking, kind=NotificationKind.NO_SHOW)
@@ -454,7 +463,9 @@ def test_a_failure_for_one_recipient_keeps_the_other_sent(
 ) -> None:
     """Each recipient has their own transaction: when the manager's email fails, the
     learner's stays sent and the next run sends only the manager's."""
-    booking = BookingFactory.create(session=session, attendee=attendee, status=BookingStatus.NO_SHOW)
+    booking = BookingFactory.create(
+        session=session, attendee=attendee, status=BookingStatus.NO_SHOW
+    )
     settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
     monkeypatch.setattr(FailingEmailBackend, "failing", MANAGER)
 
@@ -528,6 +539,7 @@ def test_skipped_when_it_no_longer_applies(
     if what_changed == "left meanwhile":
         key = "0"
     if what_changed == "session has started":
+        assert session.starts_at is not None
         now = session.starts_at + timedelta(minutes=5)
 
     assert notification_send(booking=booking, kind=kind, key=key, now=now) is False
@@ -553,7 +565,9 @@ def test_a_former_manager_is_not_told(attendee: Membership, session: Session) ->
     manager.start_date = timezone.localdate() - timedelta(days=400)
     manager.end_date = timezone.localdate() - timedelta(days=1)
     manager.save()
-    booking = BookingFactory.create(session=session, attendee=attendee, status=BookingStatus.NO_SHOW)
+    booking = BookingFactory.create(
+        session=session, attendee=attendee, status=BookingStatus.NO_SHOW
+    )
 
     notification_send(booking=booking, kind=NotificationKind.NO_SHOW)
 

@@ -1,6 +1,6 @@
 """The demo training programme, as steps of `seed_demo` (see `organisations.demo.steps`).
 
-- `standards`: the training standards (safeguarding children levels 1–3, DSL, governors, safer
+- `standards`: the training standards (safeguarding children levels 1 to 3, DSL, governors, safer
   recruitment) and which higher level meets which lower one.
 - `courses`: about a dozen courses, their audiences, prerequisites, fees and charges.
 - `trainers`: the partner agencies' practitioners who co-deliver the programme.

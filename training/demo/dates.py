@@ -1,7 +1,8 @@
 """When things happen in the demo: training days, times in London, and months later.
 
 Sessions fall on Tuesdays to Thursdays that are working days in England (`training.working_days`),
-as most partnerships' programmes do, so nothing lands on a bank holiday.
+outside the Christmas break, as most partnerships' programmes do, so nothing lands on a bank
+holiday.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ from training.working_days import LONDON, is_working_day
 
 # Tuesday, Wednesday and Thursday.
 TRAINING_WEEKDAYS = frozenset({1, 2, 3})
+# Nobody runs training over Christmas and the new year: from 19 December to 3 January.
+CHRISTMAS_BREAK = ((12, 19), (1, 3))
 
 
 def is_training_day(day: date) -> bool:
-    return day.weekday() in TRAINING_WEEKDAYS and is_working_day(day)
+    (start_month, start_day), (end_month, end_day) = CHRISTMAS_BREAK
+    in_break = (day.month, day.day) >= (start_month, start_day) or (day.month, day.day) <= (
+        end_month,
+        end_day,
+    )
+    return day.weekday() in TRAINING_WEEKDAYS and is_working_day(day) and not in_break
 
 
 def training_day_from(day: date) -> date:
@@ -29,14 +37,6 @@ def training_day_from(day: date) -> date:
 def training_day_until(day: date) -> date:
     """The last training day on or before `day`."""
     while not is_training_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
-def working_day_before(day: date) -> date:
-    """The last working day before `day`."""
-    day -= timedelta(days=1)
-    while not is_working_day(day):
         day -= timedelta(days=1)
     return day
 

@@ -156,7 +156,7 @@ RUNS = {
     ),
     c.PRACTICE_REVIEWS: CourseRuns(
         *AFTERNOON,
-        capacity=60,
+        capacity=40,
         minimum_numbers=10,
         trainers=(t.PARTNERSHIP_TRAINER, t.HEALTH_ADVISER),
     ),

@@ -1,6 +1,6 @@
 """The training standards of the demo partnership and how long each lasts.
 
-Levels 1–3 follow the London Child Protection Procedures competency framework that Lewisham
+Levels 1 to 3 follow the London Child Protection Procedures competency framework that Lewisham
 uses; each lasts three years and a higher level meets the lower ones. The designated
 safeguarding lead's training lasts two years (Keeping Children Safe in Education), as does the
 governors' (KCSIE leaves the interval to the partnership; two years is common). These are the

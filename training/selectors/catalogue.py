@@ -77,7 +77,9 @@ def upcoming_sessions(
     now: datetime | None = None,
 ) -> QuerySet[Session]:
     """Scheduled sessions that have not started, with their places counted."""
-    sessions = Session.objects.scheduled().filter(starts_at__gt=now or timezone.now())
+    sessions: QuerySet[Session] = Session.objects.scheduled().filter(
+        starts_at__gt=now or timezone.now()
+    )
     if date_from:
         sessions = sessions.filter(starts_at__gte=_start_of_day(date_from))
     if date_to:
@@ -177,7 +179,7 @@ def catalogue_sessions_attach(
     for session in _first_per_course(sessions, NEXT_DATES_SHOWN):
         by_course[session.course_id].append(session)
     for course in courses:
-        course.next_sessions = by_course[course.pk]  # type: ignore[attr-defined]
+        course.next_sessions = by_course[course.pk]
 
 
 def _first_per_course(sessions: QuerySet[Session], count: int) -> list[Session]:
@@ -204,7 +206,7 @@ def published_course(*, slug: str) -> Course | None:
     )
 
 
-def _parts_prefetch() -> Prefetch[SessionPart]:
+def _parts_prefetch() -> Prefetch:
     return Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at"))
 
 

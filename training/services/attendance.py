@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from organisations.permissions import can_view_register
 from training.enums import (
     ATTENDANCE_STATUSES,
     MARKABLE_STATUSES,
@@ -88,7 +89,7 @@ def attendance_mark(
             .select_related("session__course", "user")
             .get(pk=booking.pk)
         )
-        _check_markable(booking=booking, now=now)
+        _check_markable(booking=booking, marked_by=marked_by, now=now)
         if status != BookingStatus.NO_SHOW and arrival_is_late(
             session=booking.session, arrived_at=arrived_at
         ):
@@ -162,8 +163,13 @@ def register_mark(
     return changed
 
 
-def _check_markable(*, booking: Booking, now: datetime) -> None:
+def _check_markable(*, booking: Booking, marked_by: User, now: datetime) -> None:
     session = booking.session
+    if not can_view_register(marked_by, session):
+        raise ValidationError(
+            "Only the session's trainers and the partnership team can mark its register.",
+            code="not_allowed",
+        )
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(
             "This session was cancelled, so there is no register to mark.", code="cancelled"

@@ -581,7 +581,7 @@ def _lock_session(session_pk: int) -> Session:
     """The session, locked until the transaction ends. Only its own row: locking the course
     too would queue bookings for every other session of the course behind this one."""
     return (
-        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session_pk)
+        Session.objects.select_related("course").get(pk=session_pk)
     )
 
 

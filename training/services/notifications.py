@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 
 class Audience(enum.Enum):
+    """Whom, in relation to the booking, a notification is for."""
+
     ATTENDEE = "attendee"
     MANAGER = "manager"
 

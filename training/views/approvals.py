@@ -74,13 +74,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("training:approvals")
-    booking.refresh_from_db(fields=["status"])
-    outcome = (
-        "They have a place."
-        if booking.status == BookingStatus.CONFIRMED
-        else "The session is full, so they are on the waiting list."
-    )
-    messages.success(request, f"You have approved {_describe(booking)}. {outcome}")
+    messages.success(request, f"You have approved {_describe(booking)}. Their place is confirmed.")
     return redirect("training:approvals")
 
 

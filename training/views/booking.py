@@ -70,7 +70,7 @@ def _session_page(
     if form is None:
         form = BookForm(memberships=_memberships_qs(options.eligible))
     booking = options.booking
-    places_left: int = session.places_left  # type: ignore[attr-defined]
+    places_left: int = session.places_left
     # With one way to book, the button can say whether the person will get a place now.
     mix_message = None
     if len(options.eligible) == 1 and places_left > 0:
@@ -236,12 +236,13 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = CancelForm(data)
     if data is not None and form.is_valid():
+        was_waiting = booking.status == BookingStatus.WAITLISTED
         try:
             booking_cancel(booking=booking, cancelled_by=user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if booking.status == BookingStatus.WAITLISTED:
+            if was_waiting:
                 what = "left the waiting list" if own else "been taken off the waiting list"
             else:
                 what = "cancelled the booking" if own else "had the booking cancelled"
@@ -288,15 +289,11 @@ def accept_offer(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     try:
-        offer_accept(booking=found, accepted_by=request.user)  # type: ignore[arg-type]
+        booking = offer_accept(booking=found, accepted_by=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        session = found.session
-        messages.success(
-            request,
-            f"You have a place on {session.course.title} on {british_date(session.starts_at)}.",
-        )
+        messages.success(request, _booked_message(booking, for_someone_else=False))
     return redirect(found.session)
 
 
@@ -325,7 +322,7 @@ def substitute(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_substitute_for(user, booking.attendee):
         raise Http404
     session = booking.session
-    if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.AWAITING_APPROVAL):
+    if booking.status != BookingStatus.CONFIRMED:
         messages.info(request, "Only a booked place can be passed to a colleague.")
         return redirect(session)
     search_form = StaffSearchForm(request.GET)
