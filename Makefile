@@ -36,7 +36,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/dist/app.css: node_modules/.package-lock.json static/scss/app.scss
+static/dist/app.css: node_modules/.package-lock.json $(wildcard static/scss/*.scss)
 	npx sass --quiet-deps --load-path=node_modules --style=compressed --no-source-map static/scss/app.scss $@
 
 static/js/govuk-frontend.min.js: node_modules/.package-lock.json

@@ -16,6 +16,7 @@ from organisations.enums import Sector
 from tests.accounts.factories import UserFactory
 from tests.e2e.axe import assert_accessible
 from tests.e2e.sign_in import main_text, sign_in
+from tests.e2e.test_content_security_policy import READ_VIOLATIONS, RECORD_VIOLATIONS
 from tests.organisations.factories import JobRoleFactory, MembershipFactory, OrganisationFactory
 from tests.training.factories import (
     BookingFactory,
@@ -83,7 +84,11 @@ def programme(db: None) -> Programme:
 
 
 def test_practitioner_books_and_cancels_a_place(page: Page, programme: Programme) -> None:
-    """Find the course, book a place, see it on My training, cancel it."""
+    """Find the course, book a place, see it on My training, cancel it; the browser refuses
+    nothing on the way (no inline script or style)."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    refused: list[str] = []
+    page.on("load", lambda loaded: refused.extend(loaded.evaluate(READ_VIOLATIONS)))
     sign_in(page, programme.practitioner.email)
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Courses").click()
@@ -114,6 +119,7 @@ def test_practitioner_books_and_cancels_a_place(page: Page, programme: Programme
     )
     expect(page.locator("main")).to_contain_text("You are not booked on any sessions.")
     assert Booking.objects.get(user=programme.practitioner).status == BookingStatus.CANCELLED
+    assert refused == [], refused
 
 
 def test_training_pages_are_accessible(axe_page: Page, programme: Programme) -> None:

@@ -64,10 +64,10 @@ class SessionFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         if extracted is None:
-            day = timezone.localtime() + timedelta(days=kwargs.get("days_ahead", 21))  # type: ignore[arg-type]
+            day = timezone.localtime() + timedelta(days=kwargs.get("days_ahead", 21))
             start = day.replace(hour=9, minute=30, second=0, microsecond=0)
             extracted = [(start, start.replace(hour=16, minute=30))]
-        for starts_at, ends_at in extracted:  # type: ignore[attr-defined]
+        for starts_at, ends_at in extracted:
             SessionPart.objects.create(session=obj, starts_at=starts_at, ends_at=ends_at)
         first = obj.parts.order_by("starts_at").first()
         last = obj.parts.order_by("-ends_at").first()

@@ -332,11 +332,20 @@ def test_the_database_constraint_gives_the_same_sentence(
     """If the check is ever bypassed, the one-active-booking constraint still refuses, in
     words, and the transaction is left usable."""
     session = SessionFactory()
-    BookingFactory(session=session, attendee=person)
-    monkeypatch.setattr(booking_service, "_refuse_if_already_booked", lambda **kwargs: None)
+    BookingFactory(session=session, attendee=person, waitlisted=True)
+    check = booking_service._refuse_if_already_booked
+    calls: list[None] = []
+
+    def miss_it_once(**kwargs: Any) -> None:
+        """As if the other booking were inserted just after the check."""
+        calls.append(None)
+        if len(calls) > 1:
+            check(**kwargs)
+
+    monkeypatch.setattr(booking_service, "_refuse_if_already_booked", miss_it_once)
     with pytest.raises(ValidationError) as refusal:
         booking_create(session=session, attendee=person, booked_by=person.user)
-    assert refusal.value.messages == ["You already have a place on this session."]
+    assert refusal.value.messages == ["You are already on the waiting list for this session."]
     assert Booking.objects.count() == 1
 
 

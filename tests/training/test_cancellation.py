@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+    return datetime(*args, tzinfo=LONDON)
 
 
 @pytest.fixture

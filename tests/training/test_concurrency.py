@@ -77,6 +77,15 @@ def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
     return outcomes
 
 
+def _booking_of(person: Membership, session: Session) -> Callable[[], Any]:
+    """The person pressing "Book a place" themselves."""
+    return lambda: booking_create(session=session, attendee=person, booked_by=person.user)
+
+
+def _cancellation_of(booking: Booking) -> Callable[[], Any]:
+    return lambda: booking_cancel(booking=booking, cancelled_by=booking.user)
+
+
 @pytest.fixture
 def people() -> list[Membership]:
     """200 eligible practitioners from 10 organisations."""
@@ -96,10 +105,7 @@ def test_two_hundred_people_booking_twenty_places_at_once(people: list[Membershi
     for _ in range(ROUNDS):
         session = SessionFactory(capacity=PLACES)
 
-        def book(person: Membership, session: Session = session) -> Booking:
-            return booking_create(session=session, attendee=person, booked_by=person.user)
-
-        outcomes = _all_at_once([lambda person=person: book(person) for person in people])
+        outcomes = _all_at_once([_booking_of(person, session) for person in people])
 
         errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
         assert errors == []
@@ -122,12 +128,7 @@ def test_double_submits_give_one_booking(people: list[Membership], full: bool) -
     if full:
         BookingFactory(session=session, attendee=people[1])
 
-    outcomes = _all_at_once(
-        [
-            lambda: booking_create(session=session, attendee=person, booked_by=person.user)
-            for _ in range(10)
-        ]
-    )
+    outcomes = _all_at_once([_booking_of(person, session) for _ in range(10)])
 
     bookings = [outcome for outcome in outcomes if isinstance(outcome, Booking)]
     refusals = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
@@ -153,15 +154,8 @@ def test_cancellations_and_bookings_at_once_never_over_allocate(
         BookingFactory(session=session, attendee=person, waitlisted=True)
     newcomers = people[PLACES + 30 : PLACES + 80]
 
-    calls: list[Callable[[], Any]] = [
-        lambda booking=booking: booking_cancel(booking=booking, cancelled_by=booking.user)
-        for booking in booked[:10]
-    ] + [
-        lambda person=person: booking_create(
-            session=session, attendee=person, booked_by=person.user
-        )
-        for person in newcomers
-    ]
+    calls = [_cancellation_of(booking) for booking in booked[:10]]
+    calls += [_booking_of(person, session) for person in newcomers]
     outcomes = _all_at_once(calls)
 
     assert [outcome for outcome in outcomes if isinstance(outcome, BaseException)] == []

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+    return datetime(*args, tzinfo=LONDON)
 
 
 @pytest.fixture
@@ -363,7 +363,7 @@ def test_a_listing_counts_places_in_one_query(django_assert_num_queries: Any) ->
     _bookings(full, [BookingStatus.CONFIRMED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED])
     with django_assert_num_queries(1):
         rows = {
-            s.pk: (s.places_taken, s.places_left, s.waiting_count)  # type: ignore[attr-defined]
+            s.pk: (s.places_taken, s.places_left, s.waiting_count)
             for s in sessions_with_places(Session.objects.all())
         }
     assert rows == {busy.pk: (3, 2, 2), quiet.pk: (0, 5, 0), full.pk: (2, 0, 1)}

@@ -649,3 +649,18 @@ def test_no_calendar_file_for_a_cancelled_booking(client: Client, world: World) 
     booking = BookingFactory(attendee=world.practitioner, status=BookingStatus.CANCELLED)
     sign_in(client, world.practitioner.user)
     assert client.get(booking_url(booking, "booking_ics")).status_code == 404
+
+
+def test_partnership_team_reaches_the_register_and_cancelling_from_a_session(
+    client: Client, world: World
+) -> None:
+    session = SessionFactory()
+    """The partnership team runs sessions: the session page links to its register and to
+    cancelling it; nobody else sees those links."""
+    sign_in(client, UserFactory(partnership_team=True), privileged=True)
+    content = client.get(session_url(session)).content.decode()
+    assert session_url(session, "register") in content
+    assert session_url(session, "session_cancel") in content
+    client.force_login(world.practitioner.user)
+    content = client.get(session_url(session)).content.decode()
+    assert session_url(session, "register") not in content

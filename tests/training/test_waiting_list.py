@@ -28,6 +28,7 @@ from training.services.booking import (
     offer_accept,
     offer_decline,
     offers_expire,
+    waiting_list_fill,
     waiting_list_offer_next,
     waiting_lists_offer_free_places,
 )
@@ -65,7 +66,7 @@ def session() -> Session:
 
 
 def _free_a_place(session: Session) -> None:
-    Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).first().delete()  # type: ignore[union-attr]
+    Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).first().delete()
 
 
 # Offering ----------------------------------------------------------------------------------------
@@ -233,6 +234,17 @@ def test_released_mix_rule_places_are_offered_by_the_sweep() -> None:
     }
 
 
+def test_a_session_that_grows_offers_its_new_places_in_queue_order() -> None:
+    session = SessionFactory(capacity=1)
+    BookingFactory(session=session)
+    first, second, third = (_waiting(session, minutes_ago=m) for m in (30, 20, 10))
+    Session.objects.filter(pk=session.pk).update(capacity=3)
+
+    assert waiting_list_fill(session=session) == [first, second]
+    third.refresh_from_db()
+    assert third.status == BookingStatus.WAITLISTED
+
+
 def test_the_sweep_leaves_full_and_past_sessions_alone() -> None:
     full = SessionFactory(capacity=1)
     BookingFactory(session=full)
@@ -353,10 +365,10 @@ def test_only_an_offer_can_be_accepted_or_declined(
     service = offer_accept if action == "accept" else offer_decline
     actor_kwarg = "accepted_by" if action == "accept" else "declined_by"
     if allowed:
-        service(booking=booking, **{actor_kwarg: booking.user})  # type: ignore[operator]
+        service(booking=booking, **{actor_kwarg: booking.user})
         return
     with pytest.raises(ValidationError):
-        service(booking=booking, **{actor_kwarg: booking.user})  # type: ignore[operator]
+        service(booking=booking, **{actor_kwarg: booking.user})
     booking.refresh_from_db()
     assert booking.status == status
 

@@ -18,7 +18,7 @@ from training.working_days import (
 
 
 def _london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+    return datetime(*args, tzinfo=LONDON)
 
 
 def test_the_christmas_2026_bank_holidays_are_the_ones_the_tests_rely_on() -> None:

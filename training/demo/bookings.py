@@ -215,7 +215,7 @@ class Ledger:
         elif needs_approval and decided_at is not None:
             booking.decided_by_id = decided_by_id or learner.line_manager_user_id
             booking.decided_at = decided_at
-            changed_at, changed_by = decided_at, booking.decided_by_id
+            changed_at, changed_by = decided_at, booking.decided_by_id or booked_by
         return self._add(booking, learner, planned, at=at, changed_at=changed_at, by=changed_by)
 
     def waitlist(
@@ -383,13 +383,17 @@ class Ledger:
         """Insert everything, then put back the times that `auto_now_add` overwrote, and add
         one history row per row, dated and attributed to its latest change."""
         bookings = [entry.booking for entry in self.entries]
-        Booking.objects.bulk_create(bookings, batch_size=BATCH_SIZE)
+        # A colleague's booking points to the one it replaced, so that one goes in first.
+        replacements = [b for b in bookings if b.substituted_from is not None]
+        Booking.objects.bulk_create(
+            [b for b in bookings if b.substituted_from is None], batch_size=BATCH_SIZE
+        )
+        Booking.objects.bulk_create(replacements, batch_size=BATCH_SIZE)
         for entry in self.entries:
             entry.booking.created_at = entry.created_at
         Booking.objects.bulk_update(bookings, ["created_at"], batch_size=BATCH_SIZE)
         history_add(Booking, [(e.booking, e.changed_at, e.changed_by_id) for e in self.entries])
-        for model in (Charge, TrainingRecord, BookingHold):
-            dated_write(model, [d for d in self.dated if isinstance(d.row, model)])
+        dated_write(self.dated)
 
     # Inside -----------------------------------------------------------------------------
 
@@ -513,12 +517,8 @@ class Ledger:
         """Count the non-attendance; enough of them in the window put a hold on the person."""
         user_id, day = entry.learner.user_id, entry.planned.first_day
         window_start = months_after(day, -self.rules.no_show_window_months)
-        self._no_shows[user_id].append((day, f"{entry.planned.spec.title}, {day:%-d %B %Y}"))
-        recent = sorted(
-            (other, label)
-            for other, label in self._no_shows[user_id]
-            if window_start < other <= day
-        )
+        self._no_shows[user_id].append(day)
+        recent = [other for other in self._no_shows[user_id] if window_start < other <= day]
         if len(recent) < self.rules.no_show_hold_threshold or user_id in self._on_hold:
             return
         self._on_hold.add(user_id)
@@ -535,26 +535,39 @@ class Ledger:
         self.dated.append(Dated(hold, created_at=at, changed_by_id=None))
 
 
-def dated_write(model: type[Charge | TrainingRecord | BookingHold], dated: list[Dated]) -> None:
-    """Insert the rows, put back their creation times, add their history and, for training
-    records, their standards."""
-    rows = [d.row for d in dated]
-    model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)  # type: ignore[arg-type]
-    if model is not BookingHold:
-        for d in dated:
-            d.row.created_at = d.created_at  # type: ignore[union-attr]
-        model._default_manager.bulk_update(rows, ["created_at"], batch_size=BATCH_SIZE)  # type: ignore[arg-type]
-    history_add(model, [(d.row, d.changed_at or d.created_at, d.changed_by_id) for d in dated])
-    if model is TrainingRecord:
-        through = TrainingRecord.standards.through
-        through.objects.bulk_create(
+def dated_write(dated: list[Dated]) -> None:
+    """Insert the charges, records and holds, put back their creation times (which
+    `auto_now_add` overwrote), add their history and the records' standards."""
+    charges = [d.row for d in dated if isinstance(d.row, Charge)]
+    records = [d.row for d in dated if isinstance(d.row, TrainingRecord)]
+    holds = [d.row for d in dated if isinstance(d.row, BookingHold)]
+    Charge.objects.bulk_create(charges, batch_size=BATCH_SIZE)
+    TrainingRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+    BookingHold.objects.bulk_create(holds, batch_size=BATCH_SIZE)
+    for d in dated:
+        if isinstance(d.row, Charge | TrainingRecord):
+            d.row.created_at = d.created_at
+    Charge.objects.bulk_update(charges, ["created_at"], batch_size=BATCH_SIZE)
+    TrainingRecord.objects.bulk_update(records, ["created_at"], batch_size=BATCH_SIZE)
+    for model in (Charge, TrainingRecord, BookingHold):
+        history_add(
+            model,
             [
-                through(trainingrecord=d.row, trainingstandard=standard)
+                (d.row, d.changed_at or d.created_at, d.changed_by_id)
                 for d in dated
-                for standard in d.standards
+                if isinstance(d.row, model)
             ],
-            batch_size=BATCH_SIZE,
         )
+    through = TrainingRecord.standards.through
+    through.objects.bulk_create(
+        [
+            through(trainingrecord=d.row, trainingstandard=standard)
+            for d in dated
+            if isinstance(d.row, TrainingRecord)
+            for standard in d.standards
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def history_add(model: type[Model], rows: list[tuple[Model, datetime, int | None]]) -> None:

@@ -120,5 +120,5 @@ def earlier_training_seed(seed: DemoSeed) -> None:
         ):
             if is_intended_for(learner, c.COURSES_BY_SLUG[slug]) and rng.random() < share:
                 add(learner, slug, rng.randint(*days_ago))
-    dated_write(TrainingRecord, records)
+    dated_write(records)
     seed.log(f"Earlier training records: {len(records)}")

@@ -142,14 +142,19 @@ def _bookings(
     if session.mix_max_percent:
         share = min(share, session.capacity * session.mix_max_percent // 100)
     by_organisation: Counter[int] = Counter()
+    people: set[int] = set()
     bookings: list[Booking] = []
     # Drawing a few times as many as needed finds enough from different organisations.
     for learner in rng.sample(pool, k=min(len(pool), 4 * (places + waiting))):
         if len(bookings) == places + waiting:
             break
         holding = len(bookings) < places
+        # Someone with two memberships is in the pool twice, but books once.
+        if learner.user_id in people:
+            continue
         if holding and by_organisation[learner.organisation_id] >= share:
             continue
+        people.add(learner.user_id)
         booking = Booking(
             session=session,
             attendee_id=learner.membership_id,

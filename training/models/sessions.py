@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -90,7 +91,11 @@ class Session(ClusterableModel):
         ]
 
     def __str__(self) -> str:
-        when = self.starts_at.strftime("%-d %B %Y") if self.starts_at else "date to be set"
+        when = (
+            timezone.localtime(self.starts_at).strftime("%-d %B %Y")
+            if self.starts_at
+            else "date to be set"
+        )
         return f"{self.course} — {when}"
 
     def get_absolute_url(self) -> str:

@@ -182,14 +182,14 @@ def booking_create(
             booking.status = BookingStatus.CONFIRMED
             kinds, why = [NotificationKind.BOOKING_CONFIRMED], "Booked"
         try:
-            # A savepoint, so the database's one-active-booking rule (the last line of defence
-            # behind the check above) turns into the same sentence.
+            # A savepoint, so when the database's one-active-booking rule (the last line of
+            # defence behind the check above) refuses, we can still read what is there and
+            # say it in the same words.
             with transaction.atomic():
                 _save(booking, actor=booked_by, why=why)
         except IntegrityError:
-            raise ValidationError(
-                _already_booked_sentence(BookingStatus.CONFIRMED, attendee, actor=booked_by)
-            ) from None
+            _refuse_if_already_booked(session=session, membership=attendee, actor=booked_by)
+            raise
         for kind in kinds:
             notify_on_commit(booking_id=booking.pk, kind=kind)
     logger.info(
@@ -409,21 +409,28 @@ def waiting_list_offer_next(*, session: Session, now: datetime | None = None) ->
     return None
 
 
-def waiting_lists_offer_free_places(*, now: datetime | None = None) -> int:
-    """Offer every free place that someone waiting may take (beat).
+def waiting_list_fill(*, session: Session, now: datetime | None = None) -> list[Booking]:
+    """Offer every free place on the session that someone waiting may take.
 
-    Places free up without a cancellation too: the agency-mix rule is released, a session
-    grows, a waiting person's booking hold ends. Returns how many offers were made.
+    For places that free up without a cancellation: the session grows, the agency-mix rule is
+    released, a waiting person's booking hold ends. Returns the offers made.
+    """
+    offers = []
+    while (offer := waiting_list_offer_next(session=session, now=now)) is not None:
+        offers.append(offer)
+    return offers
+
+
+def waiting_lists_offer_free_places(*, now: datetime | None = None) -> int:
+    """Fill the waiting lists of every upcoming session with free places (beat).
+
+    Returns how many offers were made.
     """
     now = now or timezone.now()
     sessions = sessions_with_places(Session.objects.scheduled().filter(starts_at__gt=now)).filter(
         places_left__gt=0, waiting_count__gt=0
     )
-    offered = 0
-    for session in sessions:
-        while waiting_list_offer_next(session=session, now=now) is not None:
-            offered += 1
-    return offered
+    return sum(len(waiting_list_fill(session=session, now=now)) for session in sessions)
 
 
 def offer_accept(*, booking: Booking, accepted_by: User, now: datetime | None = None) -> Booking:
@@ -566,9 +573,8 @@ def booking_substitute(
             with transaction.atomic():
                 _save(replacement, actor=substituted_by, why="Took a colleague's place")
         except IntegrityError:
-            raise ValidationError(
-                _already_booked_sentence(BookingStatus.CONFIRMED, substitute, actor=substituted_by)
-            ) from None
+            _refuse_if_already_booked(session=session, membership=substitute, actor=substituted_by)
+            raise
         notify_on_commit(booking_id=booking.pk, kind=NotificationKind.BOOKING_CANCELLED)
         notify_on_commit(booking_id=replacement.pk, kind=NotificationKind.BOOKING_CONFIRMED)
     return replacement
@@ -581,7 +587,7 @@ def _lock_session(session_pk: int) -> Session:
     """The session, locked until the transaction ends. Only its own row: locking the course
     too would queue bookings for every other session of the course behind this one."""
     return (
-        Session.objects.select_related("course").get(pk=session_pk)
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session_pk)
     )
 
 

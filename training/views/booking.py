@@ -4,11 +4,12 @@ answer a waiting-list offer, book for a member of staff and pass a place to a co
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -76,6 +77,7 @@ def _session_page(
     if len(options.eligible) == 1 and places_left > 0:
         mix_message = mix_rule_message(session=session, membership=options.eligible[0])
     roles = roles_for(user)
+    manages_people = _books_for_others(user)
     context = {
         "session": session,
         "course": session.course,
@@ -91,22 +93,32 @@ def _session_page(
         and booking.status == BookingStatus.CONFIRMED
         and joining_details_shown(session=session),
         "rules": BookingRules.load(),
-        "may_book_for_others": roles.coordinator or roles.clerk or roles.partnership_team,
+        "may_book_for_others": manages_people,
+        # The partnership team runs sessions (organisations.permissions.can_manage_sessions).
+        "runs_sessions": roles.partnership_team,
         "staff_bookings": (
             staff_bookings_on(session=session, viewer=user)
-            if roles.coordinator or roles.clerk or roles.partnership_team or roles.line_manager
+            if manages_people or roles.line_manager
             else []
         ),
     }
     return render(request, "training/session_detail.html", context)
 
 
-def _memberships_qs(memberships: list[Membership]) -> Any:
+def _memberships_qs(memberships: list[Membership]) -> QuerySet[Membership]:
+    """The memberships as a queryset, for the form's radios and for checking the choice."""
     return (
         Membership.objects.filter(pk__in=[membership.pk for membership in memberships])
         .select_related("organisation", "job_role")
         .order_by("organisation__name", "pk")
     )
+
+
+def _books_for_others(user: User) -> bool:
+    """Roles that manage people (`organisations.permissions.memberships_manageable_by`), so may
+    book for them. Checked from the cached roles, so pages pay no query for it."""
+    roles = roles_for(user)
+    return roles.coordinator or roles.clerk or roles.partnership_team
 
 
 @login_required
@@ -171,8 +183,7 @@ def book_for(request: HttpRequest, pk: int) -> HttpResponse:
     manage. The list is narrowed by a search, so it stays short in a large organisation."""
     session = _session_or_404(pk)
     user: User = request.user  # type: ignore[assignment]
-    roles = roles_for(user)
-    if not (roles.coordinator or roles.clerk or roles.partnership_team):
+    if not _books_for_others(user):
         raise Http404
     search_form = StaffSearchForm(request.GET)
     search_form.is_valid()
