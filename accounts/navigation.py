@@ -36,8 +36,12 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     ]
     if roles.line_manager or roles.coordinator or roles.clerk or roles.partnership_team:
         items.append(("Approvals", reverse("training:approvals")))
+    if roles.trainer or roles.partnership_team:
+        items.append(("Registers", reverse("training:registers")))
     if roles.partnership_team or roles.coordinator or roles.clerk:
         items.append(("People", reverse("organisations:index")))
+    if roles.partnership_team or roles.coordinator:
+        items.append(("Charges", reverse("training:charges")))
     if roles.partnership_team or user.is_staff:
         items.append(("Content admin", reverse("wagtailadmin_home")))
     items.append(("Your account", reverse("accounts:profile")))

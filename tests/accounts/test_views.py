@@ -56,3 +56,29 @@ def test_home_query_count_does_not_grow_with_reports(client, django_assert_max_n
     client.force_login(manager.user)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_registers", "sees_charges"),
+    [
+        ("practitioner", False, False),
+        ("trainer", True, False),
+        ("coordinator", False, True),
+        ("partnership_team", True, True),
+    ],
+)
+def test_home_and_navigation_link_to_registers_and_charges_by_role(
+    client, role, sees_registers, sees_charges
+):
+    """Only trainers and the partnership team are offered registers; only coordinators and the
+    partnership team are offered charges."""
+    from tests.accounts.factories import enrol_totp
+
+    user = UserFactory(is_trainer=role == "trainer", is_partnership_team=role == "partnership_team")
+    MembershipFactory(user=user, is_coordinator=role == "coordinator")
+    if role != "practitioner":
+        enrol_totp(user)
+    client.force_login(user)
+    body = client.get(reverse("home")).content.decode()
+    assert (reverse("training:registers") in body) is sees_registers
+    assert (reverse("training:charges") in body) is sees_charges

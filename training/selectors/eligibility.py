@@ -232,10 +232,13 @@ def _sector_phrase(sector: str) -> str:
 
 def active_booking_hold(*, user: User, on: datetime | None = None) -> BookingHold | None:
     """The person's booking hold in force at that moment, the longest if several."""
-    on = on or timezone.now()
+    return _active_hold(user_id=user.pk, on=on or timezone.now())
+
+
+def _active_hold(*, user_id: int, on: datetime) -> BookingHold | None:
     return (
         BookingHold.objects.filter(
-            user=user, lifted_at__isnull=True, starts_at__lte=on, ends_at__gt=on
+            user_id=user_id, lifted_at__isnull=True, starts_at__lte=on, ends_at__gt=on
         )
         .order_by("-ends_at")
         .first()
@@ -301,7 +304,7 @@ def audience_blockers(
         if missing:
             titles = _and([course.title for course in missing])
             blockers.append(f"{wording.needs} to complete {titles} first.")
-    hold = active_booking_hold(user=membership.user, on=on)
+    hold = _active_hold(user_id=membership.user_id, on=on)
     if hold is not None:
         # Holds give their reason as what the person did: "did not attend 2 sessions".
         reason = hold.reason.strip().rstrip(".")
