@@ -181,19 +181,14 @@ def django_start(env: dict[str, str]) -> None:
     django.setup()
 
 
-def burst_prepare(*, requests: int, places: int) -> tuple[int, list[Person]]:
-    """A new session with `places` places, and `requests` people signed in, ready to book it."""
+def session_create(*, places: int) -> int:
+    """A new session of the course with `places` places, four weeks ahead."""
     from datetime import datetime, timedelta
     from datetime import time as clock
-    from importlib import import_module
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.db.models import Count, Q
     from django.utils import timezone
 
-    from accounts.models import User
-    from training.models import BookingHold, Course, Session, SessionPart
+    from training.models import Course, Session, SessionPart
     from training.working_days import LONDON, is_working_day
 
     course = Course.objects.get(slug=COURSE)
@@ -210,6 +205,20 @@ def burst_prepare(*, requests: int, places: int) -> tuple[int, list[Person]]:
         ends_at=ends_at,
     )
     SessionPart.objects.create(session=session, starts_at=starts_at, ends_at=ends_at)
+    return session.pk
+
+
+def people_sign_in(count: int) -> list[Person]:
+    """`count` people who may book the course, each signed in as signing in would do it."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from accounts.models import User
+    from training.models import BookingHold
 
     now = timezone.now()
     current = Q(memberships__start_date__lte=timezone.localdate()) & (
@@ -231,21 +240,21 @@ def burst_prepare(*, requests: int, places: int) -> tuple[int, list[Person]]:
         .exclude(privileged)
         .annotate(memberships_now=Count("memberships", filter=current))
         .filter(memberships_now=1)
-        .order_by("pk")[:requests]
+        .order_by("pk")[:count]
     )
-    if len(people) < requests:
+    if len(people) < count:
         raise SystemExit(f"Only {len(people)} people can book; seed more with --people.")
     store = import_module(settings.SESSION_ENGINE).SessionStore
     signed_in = []
     for user in people:
         django_session = store()
-        django_session[SESSION_KEY] = user._meta.pk.value_to_string(user)  # type: ignore[union-attr]
+        django_session[SESSION_KEY] = user._meta.pk.value_to_string(user)
         django_session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         django_session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         django_session.create()
         assert django_session.session_key is not None
         signed_in.append(Person(user.email, django_session.session_key))
-    return session.pk, signed_in
+    return signed_in
 
 
 def csrf_fetch(host: str, port: int, path: str, people: list[Person]) -> None:
@@ -368,15 +377,28 @@ def report(session_pk: int, results: list[Result], *, places: int) -> bool:
     return ok
 
 
-def run(*, host: str, port: int, env: dict[str, str], requests: int, places: int) -> bool:
+def run(*, host: str, port: int, requests: int, places: int, baseline: int) -> bool:
+    """The burst, after a few people have booked another session one at a time (to show what
+    one booking costs when nobody else is booking)."""
     from django.db import connections
     from django.urls import reverse
 
-    session_pk, people = burst_prepare(requests=requests, places=places)
-    csrf_fetch(host, port, reverse("training:session", kwargs={"pk": session_pk}), people)
+    burst_session = session_create(places=places)
+    everyone = people_sign_in(requests + baseline)
+    people, alone = everyone[:requests], everyone[requests:]
+    if alone:
+        quiet_session = session_create(places=baseline)
+        csrf_fetch(host, port, reverse("training:session", kwargs={"pk": quiet_session}), alone)
+        path = reverse("training:book", kwargs={"pk": quiet_session})
+        one_at_a_time = [burst(host, port, path, [person])[0] for person in alone]
+        print(
+            f"{baseline} bookings one at a time: median "
+            f"{statistics.median((r.finished - r.started) * 1000 for r in one_at_a_time):.0f} ms"
+        )
+    csrf_fetch(host, port, reverse("training:session", kwargs={"pk": burst_session}), people)
     connections.close_all()
-    results = burst(host, port, reverse("training:book", kwargs={"pk": session_pk}), people)
-    return report(session_pk, results, places=places)
+    results = burst(host, port, reverse("training:book", kwargs={"pk": burst_session}), people)
+    return report(burst_session, results, places=places)
 
 
 def main() -> int:
@@ -385,6 +407,9 @@ def main() -> int:
     parser.add_argument("--places", type=int, default=20, help="Places on the session.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
     parser.add_argument("--people", type=int, default=1000, help="seed_demo --people N.")
+    parser.add_argument(
+        "--baseline", type=int, default=10, help="Bookings made one at a time first."
+    )
     parser.add_argument("--url", help="A running server on 127.0.0.1 to use instead.")
     parser.add_argument("--database-url", default=DEFAULT_SERVER)
     options = parser.parse_args()
@@ -400,9 +425,9 @@ def main() -> int:
         ok = run(
             host=target.hostname,
             port=target.port,
-            env=env,
             requests=options.requests,
             places=options.places,
+            baseline=options.baseline,
         )
         return 0 if ok else 1
 
@@ -446,7 +471,11 @@ def main() -> int:
             port,
         ):
             ok = run(
-                host=host, port=port, env=env, requests=options.requests, places=options.places
+                host=host,
+                port=port,
+                requests=options.requests,
+                places=options.places,
+                baseline=options.baseline,
             )
         from django.db import connections
 

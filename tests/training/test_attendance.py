@@ -17,6 +17,7 @@ from tests.organisations.factories import MembershipFactory
 from tests.training.factories import (
     BookingFactory,
     CourseFactory,
+    CourseFeeFactory,
     SessionFactory,
     TrainingStandardFactory,
 )
@@ -421,3 +422,36 @@ def test_register_refuses_a_status_that_is_not_a_mark(booking: Booking, trainer:
             marks={booking.pk: (BookingStatus.CANCELLED, None)},
             marked_by=trainer,
         )
+
+
+@pytest.mark.parametrize(
+    ("sector", "fee", "status", "charged"),
+    [
+        ("other", "95.00", ATTENDED, "95.00"),
+        ("other", "95.00", PARTIAL, "95.00"),
+        ("other", "95.00", NO_SHOW, None),
+        ("childrens_social_care", None, ATTENDED, None),
+    ],
+)
+def test_course_fee_is_charged_to_organisations_whose_sector_pays(
+    session: Session, trainer: User, sector: str, fee: str | None, status: str, charged: str | None
+) -> None:
+    """An organisation whose sector has a fee on the course pays it when its person is trained;
+    partner sectors without a fee pay nothing."""
+    booking = BookingFactory.create(session=session, attendee__organisation__sector=sector)
+    if fee:
+        CourseFeeFactory.create(course=session.course, sector=sector, amount=Decimal(fee))
+    attendance_mark(booking=booking, status=status, marked_by=trainer)
+    fee_charge = Charge.objects.filter(booking=booking, kind=ChargeKind.FEE).first()
+    assert (str(fee_charge.amount) if fee_charge else None) == charged
+
+
+def test_correcting_attended_to_no_show_withdraws_the_fee(session: Session, trainer: User) -> None:
+    """A fee charged for a wrong "attended" mark is waived when the register is corrected."""
+    booking = BookingFactory.create(session=session, attendee__organisation__sector="other")
+    CourseFeeFactory.create(course=session.course, sector="other", amount=Decimal("95"))
+    attendance_mark(booking=booking, status=ATTENDED, marked_by=trainer)
+    attendance_mark(booking=booking, status=NO_SHOW, marked_by=trainer)
+    fee = Charge.objects.get(booking=booking, kind=ChargeKind.FEE)
+    assert fee.waived_at is not None
+    assert fee.waiver_reason == "Attendance corrected: the person was not trained."

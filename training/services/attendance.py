@@ -43,6 +43,8 @@ from training.services.notifications import notify_on_commit
 if TYPE_CHECKING:
     from accounts.models import User
 
+# Marks meaning the person was trained, so a course fee applies.
+TRAINED_STATUSES = frozenset({BookingStatus.ATTENDED, BookingStatus.PARTIALLY_ATTENDED})
 # Written on the charge when a did-not-attend mark is corrected, for the invoice export.
 CORRECTED_WAIVER_REASON = "Attendance corrected: the person did attend."
 
@@ -113,12 +115,28 @@ def attendance_mark(
         elif previous == BookingStatus.ATTENDED:
             _record_remove(booking=booking, removed_by=marked_by)
 
+        if status in TRAINED_STATUSES:
+            # Organisations outside the partnership pay the course fee for their sector.
+            charge_create(booking=booking, kind=ChargeKind.FEE, actor=marked_by)
+        elif previous in TRAINED_STATUSES:
+            _charge_withdraw(
+                booking=booking,
+                kind=ChargeKind.FEE,
+                waived_by=marked_by,
+                reason="Attendance corrected: the person was not trained.",
+            )
+
         if status == BookingStatus.NO_SHOW and previous != BookingStatus.NO_SHOW:
             charge_create(booking=booking, kind=ChargeKind.NO_SHOW, actor=marked_by)
             hold_apply_if_repeated_no_shows(user=booking.user, now=now)
             notify_on_commit(booking_id=booking.pk, kind=NotificationKind.NO_SHOW)
         elif previous == BookingStatus.NO_SHOW and status != BookingStatus.NO_SHOW:
-            _no_show_charge_withdraw(booking=booking, waived_by=marked_by)
+            _charge_withdraw(
+                booking=booking,
+                kind=ChargeKind.NO_SHOW,
+                waived_by=marked_by,
+                reason=CORRECTED_WAIVER_REASON,
+            )
     return booking
 
 
@@ -231,15 +249,13 @@ def _record_remove(*, booking: Booking, removed_by: User) -> None:
     record.delete()
 
 
-def _no_show_charge_withdraw(*, booking: Booking, waived_by: User) -> None:
-    """Waive the did-not-attend charge of a mark that turned out to be wrong."""
-    charge = Charge.objects.filter(
-        booking=booking, kind=ChargeKind.NO_SHOW, waived_at__isnull=True
-    ).first()
+def _charge_withdraw(*, booking: Booking, kind: ChargeKind, waived_by: User, reason: str) -> None:
+    """Waive a charge that a mark, now corrected, had caused (a fee or a did-not-attend)."""
+    charge = Charge.objects.filter(booking=booking, kind=kind, waived_at__isnull=True).first()
     if charge is not None:
         charge_waive(
             charge=charge,
             waived_by=waived_by,
-            reason=CORRECTED_WAIVER_REASON,
+            reason=reason,
             correcting_register=True,
         )

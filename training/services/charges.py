@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # The booking state each kind of charge is for; a fee may be charged for any booking.
+# Charges that marking a register causes, so correcting the register may withdraw them.
+REGISTER_CHARGE_KINDS = frozenset({ChargeKind.NO_SHOW, ChargeKind.FEE})
 CHARGEABLE_STATUS = {
     ChargeKind.LATE_CANCELLATION: BookingStatus.LATE_CANCELLED,
     ChargeKind.NO_SHOW: BookingStatus.NO_SHOW,
@@ -97,14 +99,16 @@ def charge_waive(
 ) -> Charge:
     """The partnership team waives a charge, saying why. It stays on record, marked waived.
 
-    `correcting_register` is for the attendance service only: when a "did not attend" mark
-    turns out to be wrong, whoever may mark the register (checked there) withdraws the charge
-    it caused, which needs no decision from the partnership team.
+    `correcting_register` is for the attendance service only: when a mark turns out to be
+    wrong, whoever may mark the register (checked there) withdraws the charge it caused (a
+    did-not-attend charge, or a course fee), which needs no decision from the partnership team.
     """
     now = now or timezone.now()
     reason = reason.strip()
-    if correcting_register and charge.kind != ChargeKind.NO_SHOW:
-        raise ValidationError("Only a did-not-attend charge is withdrawn by correcting a register.")
+    if correcting_register and charge.kind not in REGISTER_CHARGE_KINDS:
+        raise ValidationError(
+            "Only a did-not-attend charge or a course fee is withdrawn by correcting a register."
+        )
     if not correcting_register and not can_waive_charges(waived_by):
         raise ValidationError("Only the partnership team can waive a charge.")
     if not reason:

@@ -68,6 +68,11 @@ def session_saved(*, session: Session, before: SessionSchedule | None, saved_by:
     whether booked people are told.
     """
     session_save_times(session=session)
+    if session.status != SessionStatus.CANCELLED:
+        # More places, or a changed mix rule, may let people on the waiting list in.
+        from training.services.booking import waiting_list_fill
+
+        waiting_list_fill(session=session)
     if before is None or session.status == SessionStatus.CANCELLED:
         return False
     if session_schedule_stored(session_id=session.pk) == before:
