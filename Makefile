@@ -30,7 +30,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-assets: static/dist/app.css static/js/govuk-frontend.min.js
+assets: static/dist/app.css static/js/govuk-frontend.min.js static/dist/assets/images
+
+# The one image GOV.UK Frontend's stylesheet refers to. No page uses it (we never show the GOV.UK
+# brand), but the production static storage refuses a stylesheet that points at a missing file.
+static/dist/assets/images: node_modules/.package-lock.json
+	mkdir -p $@
+	cp node_modules/govuk-frontend/dist/govuk/assets/images/govuk-crest.svg $@/
+	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -9,11 +9,12 @@ running server on PostgreSQL: throughput, latency, and whether exactly 20 got a 
 By default the script makes everything itself and removes it afterwards: a throwaway database
 on the PostgreSQL server (`--database-url`, default postgres://postgres@127.0.0.1:5432/postgres),
 migrated and seeded (`seed_demo --people 1000`); then `gunicorn config.wsgi -w 4` on 127.0.0.1
-and a free port, with the production settings (DEBUG off, a
-random SECRET_KEY) but for three things: no Celery broker, so emails are sent in the web
-process to an in-memory backend; SECURE_SSL_REDIRECT off, as no TLS proxy sits in front; and
-static file URLs without the manifest's hashes (nothing fetches them, and `collectstatic` would
-be needed first). At the end it stops the server and drops the database.
+and a free port, with the production settings (DEBUG off, a random SECRET_KEY) but for three
+things: no Celery broker, so emails are sent in the web process to an in-memory backend;
+SECURE_SSL_REDIRECT off, as no TLS proxy sits in front; and static file URLs without the
+manifest's hashes (nothing fetches them, and `collectstatic` would be needed first). Before
+the burst, `--baseline` people book another session one at a time, to show what one booking
+costs on its own. At the end it stops the server and drops the database.
 
 With `--url`, it uses a server that is already running instead (127.0.0.1 or localhost only),
 and `--database-url` must name that server's own database: the script adds a session and
@@ -175,6 +176,7 @@ def gunicorn(*, env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[
 def django_start(env: dict[str, str]) -> None:
     """Set Django up in this process, on the same database and SECRET_KEY as the server."""
     os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(PROJECT))
     import django
 

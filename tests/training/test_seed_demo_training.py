@@ -166,6 +166,29 @@ def _assert_requests_wait_for_someone() -> None:
         }, booking
 
 
+def _assert_in_order() -> None:
+    """Booked before the session and not in the future; decided and cancelled after booking
+    and before the session; marked after it; nobody waited while places were free."""
+    now = timezone.now()
+    for booking in Booking.objects.select_related("session"):
+        session = booking.session
+        assert session.starts_at is not None
+        assert session.ends_at is not None
+        assert booking.created_at < min(session.starts_at, now), booking
+        for moment in (booking.decided_at, booking.cancelled_at):
+            if moment is not None:
+                assert booking.created_at <= moment < min(session.starts_at, now), booking
+        if booking.attendance_marked_at is not None:
+            assert session.ends_at < booking.attendance_marked_at < now, booking
+    for session in _places(Session.objects.all()).filter(waiting__gt=0):
+        first_waiting = session.bookings.aggregate(Min("waitlisted_at"))["waitlisted_at__min"]
+        booked = session.bookings.filter(
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.AWAITING_APPROVAL],
+            substituted_from__isnull=True,
+        )
+        assert not booked.filter(created_at__gt=first_waiting).exists(), session
+
+
 # The programme ---------------------------------------------------------------------------------
 
 
@@ -269,6 +292,15 @@ def test_joint_courses_mix_agencies() -> None:
     busy = sessions.filter(held__gte=15)
     assert busy.count() >= 10
     assert not busy.filter(Q(organisations__lt=6) | Q(sectors__lt=3)).exists()
+
+
+def test_everything_happens_in_order() -> None:
+    """As it would have happened, and a cancelled session's bookings were made before it was
+    cancelled."""
+    _assert_in_order()
+    cancelled = Session.objects.get(status=SessionStatus.CANCELLED)
+    assert cancelled.cancelled_at is not None
+    assert not cancelled.bookings.filter(created_at__gte=cancelled.cancelled_at).exists()
 
 
 def test_a_full_session_has_a_waiting_list_and_an_open_offer() -> None:
@@ -527,3 +559,4 @@ def test_sessions_option_adds_upcoming_sessions_under_the_same_rules() -> None:
     _assert_agency_mix_kept()
     _assert_bookings_fit_their_people()
     _assert_requests_wait_for_someone()
+    _assert_in_order()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Model
@@ -76,15 +76,17 @@ class PlannedSession:
     standards: list[TrainingStandard]
     key: str = ""
 
+    # In UTC, as the database gives them back, so that adding hours across a change of the
+    # clocks gives what the services (which read them from the database) would.
     @property
     def starts_at(self) -> datetime:
         assert self.session.starts_at is not None
-        return self.session.starts_at
+        return self.session.starts_at.astimezone(UTC)
 
     @property
     def ends_at(self) -> datetime:
         assert self.session.ends_at is not None
-        return self.session.ends_at
+        return self.session.ends_at.astimezone(UTC)
 
     @property
     def first_day(self) -> date:
@@ -251,7 +253,9 @@ class Ledger:
             else self.rules.offer_hours
         )
         entry.booking.status = BookingStatus.OFFERED
-        entry.booking.offer_expires_at = min(at + timedelta(hours=hours), entry.planned.starts_at)
+        entry.booking.offer_expires_at = min(
+            at.astimezone(UTC) + timedelta(hours=hours), entry.planned.starts_at
+        )
         # The system makes offers, not a person: the history shows the last person's change.
 
     def cancel(self, entry: Entry, *, at: datetime, by_id: int, reason: str) -> None:
@@ -411,6 +415,8 @@ class Ledger:
             raise SeedRuleBroken(f"{learner.email} is on a booking hold.")
         if at >= planned.starts_at:
             raise SeedRuleBroken("Bookings are made before the session starts.")
+        if timezone.localdate(at) < learner.start_date:
+            raise SeedRuleBroken(f"{learner.email} had not joined {learner.organisation_slug}.")
         opens = planned.session.booking_opens_at
         if opens is not None and at < opens:
             raise SeedRuleBroken(f"Booking for {planned.session} had not opened.")
@@ -525,7 +531,7 @@ class Ledger:
         hold = BookingHold(
             user_id=user_id,
             starts_at=at,
-            ends_at=at + timedelta(days=self.rules.hold_days),
+            ends_at=at.astimezone(UTC) + timedelta(days=self.rules.hold_days),
             # Worded as `training.services.holds` words it: "… because you <reason>."
             reason=(
                 f"did not attend {len(recent)} sessions in "

@@ -17,9 +17,9 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from organisations.demo.context import RANDOM_SEED, DemoSeed
@@ -46,6 +46,8 @@ FULL_SHARE = 1 / 3
 WAITING_LIST = (1, 8)
 FILLED = (0.2, 0.95)
 ORGANISATION_SHARE = 0.4
+# Places were booked this long before the run; waiting lists filled up since.
+BOOKED_BEFORE = timedelta(days=1)
 # Of the places on a course needing approval, this share still waits for the manager.
 AWAITING_SHARE = 0.25
 
@@ -118,6 +120,10 @@ def large_programme_seed(seed: DemoSeed, *, sessions: int) -> None:
     for session, _ in built:
         bookings += _bookings(session, pools[session.course.pk], rng=rng, rules=rules, now=now)
     Booking.objects.bulk_create(bookings, batch_size=BATCH_SIZE)
+    # Places were taken yesterday, and the waiting lists began once they had gone.
+    added = Booking.objects.filter(session__in=[session for session, _ in built])
+    added.filter(status=BookingStatus.WAITLISTED).update(created_at=F("waitlisted_at"))
+    added.exclude(status=BookingStatus.WAITLISTED).update(created_at=now - BOOKED_BEFORE)
     history_add(Booking, [(booking, now, booking.booked_by_id) for booking in bookings])
     seconds = time.perf_counter() - started
     seed.log(f"Added {len(built)} sessions with {len(bookings)} bookings in {seconds:.1f} s")
@@ -167,12 +173,13 @@ def _bookings(
             booking.waitlisted_at = now - timedelta(minutes=places + waiting - len(bookings))
         elif course.requires_manager_approval and rng.random() < AWAITING_SHARE:
             booking.status = BookingStatus.AWAITING_APPROVAL
-            booking.approval_expires_at = session.starts_at - timedelta(
+            # In UTC, as the booking service works it out from the stored start.
+            booking.approval_expires_at = session.starts_at.astimezone(UTC) - timedelta(
                 hours=rules.approval_expires_hours_before
             )
         elif course.requires_manager_approval:
             booking.decided_by_id = learner.line_manager_user_id
-            booking.decided_at = now
+            booking.decided_at = now - BOOKED_BEFORE + timedelta(hours=2)
         if holding:
             by_organisation[learner.organisation_id] += 1
         bookings.append(booking)

@@ -117,7 +117,7 @@ PLANS: dict[str, tuple[Run, ...]] = {
         Run(-140, LATE_CANCELLED_BY_GP),
         Run(-21, HOLD_SECOND_NO_SHOW),
         Run(33, BOOKED_BY_COORDINATOR),
-        Run(88),
+        Run(88, MANAGER_BOOKED),
         Run(152),
     ),
     c.CP_CONFERENCES: (Run(-75), Run(47, PRACTITIONER_REQUEST), Run(120)),
@@ -137,13 +137,15 @@ PLANS: dict[str, tuple[Run, ...]] = {
         Run(-120, POLICE_ATTENDED),
         Run(-28),
         Run(29, FULL_WITH_WAITING_LIST),
-        Run(100, MANAGER_BOOKED),
+        Run(100),
         Run(160),
     ),
     c.CHILD_SEXUAL_ABUSE: (Run(-65), Run(58, SESSION_CANCELLED), Run(140)),
     c.PRACTICE_REVIEWS: (Run(-40), Run(44), Run(105)),
 }
 
+# People in the stories have been in post since before the programme's first session.
+IN_POST_FOR_STORIES = timedelta(days=200)
 # The partnership's trainers and rooms run at most this many sessions a day.
 MOST_SESSIONS_A_DAY = 2
 # Nobody is booked on more than this many sessions by chance, so places go round.
@@ -249,6 +251,7 @@ class _Programme:
             and x.kind == MembershipKind.STAFF
             and not x.email.endswith(DEMO_DOMAIN)
             and x.user_id not in self.cast
+            and x.start_date <= self.today - IN_POST_FOR_STORIES
         )
         self.cast.add(learner.user_id)
         return learner
@@ -261,6 +264,7 @@ class _Programme:
             for x in self.learners
             if x.line_manager_user_id == manager.user_id
             and x.user_id != practitioner.user_id
+            and x.start_date <= self.today - IN_POST_FOR_STORIES
             and is_intended_for(x, c.COURSES_BY_SLUG[c.NEGLECT])
         ]
         self.cast.update(x.user_id for x in team)
@@ -393,8 +397,7 @@ class _Programme:
         return self.rng.sample(pool, k=len(pool))
 
     def fill(self, planned: PlannedSession, target: int, *, by: date | None = None) -> list[Entry]:
-        """Book people until `target` places are taken, a mix of agencies, by the day given
-        (a full session's places went before its waiting list started)."""
+        """Book people until `target` places are taken, a mix of agencies, by the day given."""
         entries: list[Entry] = []
         share = organisation_share(planned.session.capacity, ORGANISATION_SHARE)
         limit = min(share, planned.organisation_limit or share)
@@ -553,6 +556,9 @@ class _Programme:
                 else self.today - timedelta(days=ago)
             )
             moment = _when(day, rng, latest=16)
+            opens = planned.session.booking_opens_at
+            if opens is not None and moment < opens:
+                moment = opens + timedelta(hours=2)
             approval = planned.session.course.requires_manager_approval
             return ledger.book(
                 planned,
@@ -713,7 +719,11 @@ class _Programme:
                     ),
                     None,
                 )
-                if colleague is not None and entry.learner.user_id not in self.cast:
+                if (
+                    colleague is not None
+                    and entry.learner.user_id not in self.cast
+                    and entry.created_at < moment
+                ):
                     ledger.substitute(entry, colleague, at=moment, by_id=entry.learner.user_id)
                     return
 
@@ -731,10 +741,14 @@ class _Programme:
         for planned in self.sessions:
             if planned.key in self.before_fill:
                 self.before_fill[planned.key](planned)
-            full = planned.key in (FULL_WITH_OFFER, FULL_WITH_WAITING_LIST)
-            self.fill(
-                planned, self.target(planned), by=self.today - timedelta(days=10) if full else None
-            )
+            # A full session's places went before its waiting list began; a cancelled
+            # session's before it was cancelled.
+            by = {
+                FULL_WITH_OFFER: self.today - timedelta(days=10),
+                FULL_WITH_WAITING_LIST: self.today - timedelta(days=10),
+                SESSION_CANCELLED: self.today - timedelta(days=3),
+            }.get(planned.key)
+            self.fill(planned, self.target(planned), by=by)
             story = stories_after.get(planned.key)
             if planned.key not in (
                 FULL_WITH_OFFER,
