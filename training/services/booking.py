@@ -35,7 +35,7 @@ same organisation is free at any time before the session.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -259,26 +259,49 @@ def booking_decline(
 
 def bookings_expire_unanswered(*, now: datetime | None = None) -> int:
     """Requests the manager has not answered in time expire and free their places (beat)."""
-    now = now or timezone.now()
-    due = Booking.objects.filter(
-        status=BookingStatus.AWAITING_APPROVAL, approval_expires_at__lte=now
-    ).values_list("pk", "session_id")
+
+    def expire(booking: Booking, now: datetime) -> None:
+        booking.status = BookingStatus.EXPIRED
+        _save(booking, actor=None, why="Not answered in time")
+        notify_on_commit(booking_id=booking.pk, kind=NotificationKind.REQUEST_EXPIRED)
+
+    return _expire_due(
+        status=BookingStatus.AWAITING_APPROVAL,
+        deadline_field="approval_expires_at",
+        expire=expire,
+        now=now or timezone.now(),
+        log_message="Unanswered booking requests expired",
+    )
+
+
+def _expire_due(
+    *,
+    status: BookingStatus,
+    deadline_field: str,
+    expire: Callable[[Booking, datetime], None],
+    now: datetime,
+    log_message: str,
+) -> int:
+    """Expire every booking in `status` whose deadline has passed, then offer its place on.
+
+    One transaction each, so one failure or a long list never holds every lock; a booking
+    answered meanwhile is left alone.
+    """
+    due = Booking.objects.filter(status=status, **{f"{deadline_field}__lte": now}).values_list(
+        "pk", "session_id"
+    )
     expired = 0
     for booking_pk, session_pk in list(due):
-        # One transaction each, so one failure or a long list never holds every lock.
         with transaction.atomic():
             session, booking = _lock_by_pk(booking_pk, session_pk)
-            if booking.status != BookingStatus.AWAITING_APPROVAL or not (
-                booking.approval_expires_at and booking.approval_expires_at <= now
-            ):
-                continue  # answered meanwhile
-            booking.status = BookingStatus.EXPIRED
-            _save(booking, actor=None, why="Not answered in time")
-            notify_on_commit(booking_id=booking.pk, kind=NotificationKind.REQUEST_EXPIRED)
+            deadline = getattr(booking, deadline_field)
+            if booking.status != status or not (deadline and deadline <= now):
+                continue
+            expire(booking, now)
             waiting_list_offer_next(session=session, now=now)
             expired += 1
     if expired:
-        logger.info("Unanswered booking requests expired", extra={"count": expired})
+        logger.info(log_message, extra={"count": expired})
     return expired
 
 
@@ -487,28 +510,21 @@ def offer_decline(*, booking: Booking, declined_by: User, now: datetime | None =
 
 def offers_expire(*, now: datetime | None = None) -> int:
     """Offers not accepted in time are cancelled and passed to the next person (beat)."""
-    now = now or timezone.now()
-    due = Booking.objects.filter(
-        status=BookingStatus.OFFERED, offer_expires_at__lte=now
-    ).values_list("pk", "session_id")
-    expired = 0
-    for booking_pk, session_pk in list(due):
-        with transaction.atomic():
-            session, booking = _lock_by_pk(booking_pk, session_pk)
-            if booking.status != BookingStatus.OFFERED or not (
-                booking.offer_expires_at and booking.offer_expires_at <= now
-            ):
-                continue  # accepted or declined meanwhile
-            booking.status = BookingStatus.CANCELLED
-            booking.cancelled_at = now
-            booking.cancellation_reason = "Offer not accepted in time"
-            _save(booking, actor=None, why="Offer not accepted in time")
-            notify_on_commit(booking_id=booking.pk, kind=NotificationKind.BOOKING_CANCELLED)
-            waiting_list_offer_next(session=session, now=now)
-            expired += 1
-    if expired:
-        logger.info("Waiting-list offers expired", extra={"count": expired})
-    return expired
+
+    def expire(booking: Booking, now: datetime) -> None:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.cancellation_reason = "Offer not accepted in time"
+        _save(booking, actor=None, why="Offer not accepted in time")
+        notify_on_commit(booking_id=booking.pk, kind=NotificationKind.BOOKING_CANCELLED)
+
+    return _expire_due(
+        status=BookingStatus.OFFERED,
+        deadline_field="offer_expires_at",
+        expire=expire,
+        now=now or timezone.now(),
+        log_message="Waiting-list offers expired",
+    )
 
 
 # Substitution ----------------------------------------------------------------------------------
