@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, storages
 from django.core.validators import DomainNameValidator
 from django.db import models
 from django.db.models import Q
@@ -286,6 +287,11 @@ class Membership(models.Model):
         return list(dict.fromkeys(labels))
 
 
+def _private_storage() -> Storage:
+    """Import files hold personal data: kept out of MEDIA_ROOT, so no URL ever serves them."""
+    return storages["private"]
+
+
 def _import_file_path(instance: ImportBatch, filename: str) -> str:
     """A random name: the file holds personal data, so its path must not be guessable."""
     return f"people-imports/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
@@ -307,7 +313,7 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     original_filename = models.CharField(max_length=255)
-    file = models.FileField(upload_to=_import_file_path, max_length=255)
+    file = models.FileField(upload_to=_import_file_path, storage=_private_storage, max_length=255)
     rows = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     notes = models.JSONField(default=list, blank=True)

@@ -112,8 +112,10 @@ def session_ics(*, booking: Booking, now: datetime | None = None) -> bytes:
     attendee.params["rsvp"] = vText("FALSE")
 
     parts = sorted(session.parts.all(), key=lambda part: part.starts_at)
-    location = _location(session)
-    description = _description(session=session, now=now)
+    # Someone whose place has gone keeps only what anyone may see: never the room or the link.
+    has_place = method == "REQUEST" and booking.status == BookingStatus.CONFIRMED
+    location = _location(session, full=has_place)
+    description = _description(session=session, now=now, has_place=has_place)
     for number, part in enumerate(parts, start=1):
         event = Event()
         event.add("uid", event_uid(booking=booking, part_number=number))
@@ -149,15 +151,20 @@ def booking_calendar_file(*, booking: Booking, now: datetime | None = None) -> C
     )
 
 
-def _location(session: Session) -> str:
-    """One line: calendars show LOCATION in a single field."""
-    venue = ", ".join(line.strip() for line in session.venue.splitlines() if line.strip())
-    return venue or "Online"
+def _location(session: Session, *, full: bool) -> str:
+    """One line: calendars show LOCATION in a single field. Only people with a place get the
+    whole address (room, directions); others get its first line."""
+    lines = [line.strip() for line in session.venue.splitlines() if line.strip()]
+    if not full:
+        lines = lines[:1]
+    return ", ".join(lines) or "Online"
 
 
-def _description(*, session: Session, now: datetime) -> str:
+def _description(*, session: Session, now: datetime, has_place: bool) -> str:
     rules = BookingRules.load()
     lines = [f"Details and changes: {session_url(session)}"]
+    if not has_place:
+        return "\n\n".join(lines)
     if joining_details_shown(session=session, now=now, rules=rules):
         if session.joining_link:
             lines.append(f"Join online: {session.joining_link}")

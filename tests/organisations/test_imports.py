@@ -839,3 +839,18 @@ def test_old_uploads_are_deleted_with_their_files(council: Council) -> None:
     assert list(ImportBatch.objects.all()) == [recent]
     assert not storage.exists(old_name)
     assert recent.file.storage.exists(recent.file.name)
+
+
+@pytest.mark.django_db
+def test_uploaded_import_files_are_kept_outside_the_public_media_folder(settings):
+    """An import file holds personal data, so it lives in private storage, never under
+    MEDIA_ROOT, which the web server may publish."""
+    from pathlib import Path
+
+    from tests.organisations.factories import ImportBatchFactory
+
+    batch = ImportBatchFactory()
+    stored = Path(batch.file.path).resolve()
+    assert not stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    private = Path(settings.STORAGES["private"]["OPTIONS"]["location"]).resolve()
+    assert stored.is_relative_to(private)

@@ -169,6 +169,30 @@ def test_an_online_session_shows_the_link_only_shortly_before() -> None:
     assert "Passcode 1234" in days_ahead["description"]
 
 
+@pytest.mark.parametrize(
+    "status",
+    [BookingStatus.CANCELLED, BookingStatus.LATE_CANCELLED, BookingStatus.SESSION_CANCELLED],
+)
+def test_a_cancellation_never_carries_the_joining_link_or_full_venue(status: str) -> None:
+    """Someone whose place has gone gets a CANCEL without the link, passcode or room, even in
+    the days when people with a place see them."""
+    session = SessionFactory.create(
+        venue="Laurence House\nRoom 3, second floor",
+        joining_link="https://meet.example/conference",
+        joining_details="Passcode 1234",
+    )
+    booking = BookingFactory.create(session=session, status=status)
+
+    calendar, (event,) = parse(
+        session_ics(booking=booking, now=session.starts_at - timedelta(days=3))
+    )
+
+    assert str(calendar["method"]) == "CANCEL"
+    assert "meet.example" not in event["description"]
+    assert "Passcode" not in event["description"]
+    assert event["location"] == "Laurence House"
+
+
 def test_the_download_names_the_file_and_its_method() -> None:
     """ "Add to calendar" gets a file name and a content type that mail and browsers
     understand."""
