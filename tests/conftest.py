@@ -111,10 +111,4 @@ def _media_in_temporary_folder(
 ) -> None:
     """Uploaded files (logos, import files) go to a throwaway folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path_factory.mktemp("private-media")},
-        },
-    }
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")

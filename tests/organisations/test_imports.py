@@ -852,5 +852,5 @@ def test_uploaded_import_files_are_kept_outside_the_public_media_folder(settings
     batch = ImportBatchFactory()
     stored = Path(batch.file.path).resolve()
     assert not stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
-    private = Path(settings.STORAGES["private"]["OPTIONS"]["location"]).resolve()
+    private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     assert stored.is_relative_to(private)
