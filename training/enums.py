@@ -5,8 +5,8 @@ from django.db import models
 
 class Delivery(models.TextChoices):
     CLASSROOM = "classroom", "Classroom"
-    VIRTUAL = "virtual", "Virtual (online, live)"
-    ELEARNING = "elearning", "E-learning"
+    VIRTUAL = "virtual", "Online, live"
+    ELEARNING = "elearning", "E-learning, at your own pace"
 
 
 class SessionStatus(models.TextChoices):

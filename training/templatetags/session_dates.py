@@ -70,3 +70,14 @@ def venue_place(venue: str) -> str:
     """The first line of a venue: the building people would recognise, without the room and
     directions, which only booked people see."""
     return venue.strip().splitlines()[0].strip() if venue.strip() else ""
+
+
+@register.filter
+def hours(value: Any) -> str:
+    """A number of hours without trailing zeros: 2.5, 6, 0.75."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
