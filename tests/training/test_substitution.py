@@ -151,6 +151,19 @@ def test_the_colleague_must_be_from_the_same_organisation(booking: Booking) -> N
     ]
 
 
+def test_a_staff_place_cannot_go_to_a_governor_of_the_same_organisation(booking: Booking) -> None:
+    """A coordinator passing on a staff place picks staff: governors are not theirs to book."""
+    governor = MembershipFactory(organisation=booking.attendee.organisation, governor=True)
+    with pytest.raises(ValidationError) as refusal:
+        booking_substitute(booking=booking, substitute=governor, substituted_by=booking.user)
+    assert refusal.value.messages == [
+        "Choose a colleague who is a member of staff at Lewisham Children's Social Care, as the "
+        "person booked is."
+    ]
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
 def test_a_place_cannot_be_passed_to_the_same_person(booking: Booking) -> None:
     with pytest.raises(ValidationError) as refusal:
         booking_substitute(

@@ -191,12 +191,13 @@ def people_bookable_by(
 
 
 def colleagues_of(*, viewer: Viewer, booking: Booking, search: str = "") -> QuerySet[Membership]:
-    """Current people of the booked person's organisation whom the viewer may see, to pass
-    the place to. A practitioner sees nobody else, so finds nobody here."""
+    """Current people of the booked person's organisation, of the same kind (staff for a staff
+    place), whom the viewer may see, to pass the place to. A practitioner sees nobody else, so
+    finds nobody here."""
     people = (
         memberships_visible_to(viewer)
         .current()
-        .filter(organisation_id=booking.attendee.organisation_id)
+        .filter(organisation_id=booking.attendee.organisation_id, kind=booking.attendee.kind)
         .exclude(user_id=booking.user_id)
         .select_related("user", "organisation", "job_role")
         .order_by("user__last_name", "user__first_name", "pk")

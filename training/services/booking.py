@@ -44,6 +44,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from organisations.enums import MEMBER_PHRASES, MembershipKind
 from organisations.permissions import can_manage_sessions
 from training.enums import (
     ACTIVE_STATUSES,
@@ -563,6 +564,13 @@ def booking_substitute(
             raise ValidationError(
                 f"Choose a colleague from {booking.attendee.organisation}: a place can only be "
                 "passed to someone in the same organisation."
+            )
+        if substitute.kind != booking.attendee.kind:
+            # A staff place goes to staff; a coordinator does not manage the school's governors.
+            member = MEMBER_PHRASES[MembershipKind(booking.attendee.kind)]
+            raise ValidationError(
+                f"Choose a colleague who is {member} at {booking.attendee.organisation}, as the "
+                "person booked is."
             )
         _refuse_if_already_booked(session=session, membership=substitute, actor=substituted_by)
         blockers = audience_blockers(
