@@ -15,7 +15,6 @@ from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.training.factories import BookingFactory, CourseFactory, SessionFactory
 from training.enums import BookingStatus, NotificationKind
 from training.models import Booking
-from training.services import booking as booking_service
 from training.services.booking import (
     booking_approve,
     booking_decline,
@@ -23,18 +22,6 @@ from training.services.booking import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def notices(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """The notifications the services queue, as (booking id, kind)."""
-    queued: list[tuple[int, str]] = []
-
-    def record(*, booking_id: int, kind: str, key: str = "") -> None:
-        queued.append((booking_id, kind))
-
-    monkeypatch.setattr(booking_service, "notify_on_commit", record)
-    return queued
 
 
 @pytest.fixture

@@ -29,19 +29,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def notices(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """The notifications the services queue, as (booking id, kind). Sending them is tested
-    with the notifications."""
-    queued: list[tuple[int, str]] = []
-
-    def record(*, booking_id: int, kind: str, key: str = "") -> None:
-        queued.append((booking_id, kind))
-
-    monkeypatch.setattr(booking_service, "notify_on_commit", record)
-    return queued
-
-
-@pytest.fixture
 def agency() -> Any:
     return OrganisationFactory(name="Lewisham Children's Social Care")
 

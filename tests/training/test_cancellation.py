@@ -17,7 +17,6 @@ from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.training.factories import BookingFactory, CourseFactory, SessionFactory
 from training.enums import ACTIVE_STATUSES, BookingStatus, ChargeKind, NotificationKind
 from training.models import Booking, Charge, Session
-from training.services import booking as booking_service
 from training.services.booking import booking_cancel, session_cancel
 from training.working_days import LONDON
 
@@ -26,18 +25,6 @@ pytestmark = pytest.mark.django_db
 
 def _london(*args: int) -> datetime:
     return datetime(*args, tzinfo=LONDON)
-
-
-@pytest.fixture
-def notices(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """The notifications the services queue, as (booking id, kind)."""
-    queued: list[tuple[int, str]] = []
-
-    def record(*, booking_id: int, kind: str, key: str = "") -> None:
-        queued.append((booking_id, kind))
-
-    monkeypatch.setattr(booking_service, "notify_on_commit", record)
-    return queued
 
 
 @pytest.fixture

@@ -20,23 +20,10 @@ from tests.training.factories import (
 )
 from training.enums import BookingStatus, NotificationKind
 from training.models import Booking, Charge
-from training.services import booking as booking_service
 from training.services.booking import booking_substitute
 from training.working_days import LONDON, cancellation_deadline
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def notices(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """The notifications the services queue, as (booking id, kind)."""
-    queued: list[tuple[int, str]] = []
-
-    def record(*, booking_id: int, kind: str, key: str = "") -> None:
-        queued.append((booking_id, kind))
-
-    monkeypatch.setattr(booking_service, "notify_on_commit", record)
-    return queued
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from tests.training.factories import (
 )
 from training.enums import BookingStatus, NotificationKind
 from training.models import Booking, BookingRules, Session
-from training.services import booking as booking_service
 from training.services.booking import (
     booking_cancel,
     offer_accept,
@@ -34,18 +33,6 @@ from training.services.booking import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def notices(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """The notifications the services queue, as (booking id, kind)."""
-    queued: list[tuple[int, str]] = []
-
-    def record(*, booking_id: int, kind: str, key: str = "") -> None:
-        queued.append((booking_id, kind))
-
-    monkeypatch.setattr(booking_service, "notify_on_commit", record)
-    return queued
 
 
 def _waiting(session: Session, *, minutes_ago: int, **kwargs: Any) -> Booking:
