@@ -34,7 +34,7 @@ from accounts.models import Invitation
 from accounts.roles import roles_for
 from organisations.enums import SECTORS_WITH_GOVERNORS, MembershipKind
 from organisations.models import ImportBatch, Membership, MembershipQuerySet, Organisation
-from training.models import Charge, Session
+from training.models import Charge, ExternalEvidence, RecordImportBatch, Session
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -246,3 +246,67 @@ def charges_visible_to(viewer: Viewer) -> QuerySet[Charge]:
 def can_waive_charges(viewer: Viewer) -> bool:
     """Waiving a charge is for the partnership team; coordinators only see theirs."""
     return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
+
+
+# Compliance ----------------------------------------------------------------------------------
+#
+# Compliance figures are about people, so they follow the people rules above:
+# - the partnership team sees every organisation's compliance and the partnership summaries;
+# - a coordinator sees their organisation's (staff, volunteers and its governors);
+# - a clerk sees their board's governors;
+# - a line manager sees the people who report to them;
+# - everyone sees their own.
+# External evidence is verified by whoever manages the membership it was uploaded through (the
+# coordinator for staff and volunteers, the clerk for governors, or the partnership team).
+# Historic completions are imported by the same people, for the memberships they manage.
+
+
+def organisations_with_compliance_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
+    """Organisations whose compliance table the viewer may open."""
+    return organisations_with_people_visible_to(viewer)
+
+
+def can_view_compliance_of(viewer: Viewer, organisation: Organisation) -> bool:
+    return organisations_with_compliance_visible_to(viewer).filter(pk=organisation.pk).exists()
+
+
+def can_view_partnership_compliance(viewer: Viewer) -> bool:
+    """Summaries across organisations (by sector, by school) are for the partnership team."""
+    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
+
+
+def boards_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
+    """Organisations with a governing board whose governors the viewer may see."""
+    return organisations_with_people_visible_to(viewer).filter(sector__in=SECTORS_WITH_GOVERNORS)
+
+
+def evidence_reviewable_by(viewer: Viewer) -> QuerySet[ExternalEvidence]:
+    """External evidence the viewer may verify or reject."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return ExternalEvidence.objects.none()
+    return ExternalEvidence.objects.filter(membership__in=memberships_manageable_by(viewer))
+
+
+def evidence_visible_to(viewer: Viewer) -> QuerySet[ExternalEvidence]:
+    """The viewer's own evidence and the evidence they may review."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return ExternalEvidence.objects.none()
+    return ExternalEvidence.objects.filter(
+        Q(user=viewer) | Q(pk__in=evidence_reviewable_by(viewer).values("pk"))
+    )
+
+
+def organisations_importing_records_by(viewer: Viewer) -> QuerySet[Organisation]:
+    """Organisations whose historic completions the viewer may import: where they manage
+    some kind of membership (coordinators, clerks) or the partnership team."""
+    return organisations_with_people_visible_to(viewer)
+
+
+def record_imports_manageable_by(viewer: Viewer) -> QuerySet[RecordImportBatch]:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return RecordImportBatch.objects.none()
+    if viewer.is_partnership_team:
+        return RecordImportBatch.objects.all()
+    return RecordImportBatch.objects.filter(
+        organisation__in=organisations_importing_records_by(viewer)
+    )

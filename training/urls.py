@@ -5,7 +5,11 @@ from training.views import (
     booking,
     catalogue,
     charges,
+    compliance,
+    evidence,
+    governors,
     my_training,
+    record_imports,
     registers,
     session_cancel,
 )
@@ -34,4 +38,54 @@ urlpatterns = [
     path("charges/", charges.charge_list, name="charges"),
     path("charges/export/", charges.charges_export, name="charges_export"),
     path("charges/<int:pk>/waive/", charges.charge_waive, name="charge_waive"),
+    # Compliance
+    path("compliance/", compliance.compliance_home, name="compliance"),
+    path("team-compliance/", compliance.team_compliance, name="team_compliance"),
+    path(
+        "partnership-compliance/", compliance.partnership_compliance, name="partnership_compliance"
+    ),
+    path(
+        "partnership-compliance/export/",
+        compliance.partnership_compliance_export,
+        name="partnership_compliance_export",
+    ),
+    path(
+        "compliance/<slug:slug>/",
+        compliance.organisation_compliance,
+        name="organisation_compliance",
+    ),
+    path(
+        "compliance/<slug:slug>/export/",
+        compliance.organisation_compliance_export,
+        name="organisation_compliance_export",
+    ),
+    # Historic completions
+    path("compliance/<slug:slug>/import/", record_imports.upload, name="records_import"),
+    path(
+        "compliance/<slug:slug>/import/template.<str:fmt>",
+        record_imports.template,
+        name="records_import_template",
+    ),
+    path(
+        "compliance/<slug:slug>/import/<int:pk>/",
+        record_imports.preview,
+        name="records_import_preview",
+    ),
+    # Evidence of training elsewhere
+    path("my-training/evidence/new/", evidence.evidence_new, name="evidence_new"),
+    path("evidence/", evidence.evidence_review, name="evidence_review"),
+    path("evidence/<int:pk>/", evidence.evidence_detail, name="evidence_detail"),
+    path("evidence/<int:pk>/verify/", evidence.evidence_verify, name="evidence_verify"),
+    path("evidence/<int:pk>/reject/", evidence.evidence_reject, name="evidence_reject"),
+    path("evidence/<int:pk>/file/", evidence.evidence_file, name="evidence_file"),
+    # Governors
+    path("governors/", governors.boards, name="boards"),
+    path("governors/take-up/", governors.take_up, name="governor_take_up"),
+    path("governors/take-up/export/", governors.take_up_export, name="governor_take_up_export"),
+    path(
+        "governors/declaration/<int:membership_pk>/",
+        governors.declaration,
+        name="governor_declaration",
+    ),
+    path("governors/<slug:slug>/", governors.board, name="board"),
 ]

@@ -6,8 +6,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from organisations.enums import Sector
-from training.enums import BookingStatus, ChargeKind, Delivery, RecordSource
+from organisations.enums import ImportStatus, Sector
+from training.enums import BookingStatus, ChargeKind, Delivery, EvidenceStatus, RecordSource
 from training.models import (
     Booking,
     BookingHold,
@@ -15,6 +15,10 @@ from training.models import (
     Course,
     CourseAudienceSector,
     CourseFee,
+    ExternalEvidence,
+    GovernorDeclaration,
+    RecordImportBatch,
+    Requirement,
     Session,
     SessionPart,
     TrainingRecord,
@@ -142,6 +146,12 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     source = RecordSource.ATTENDANCE
 
+    @factory.post_generation
+    def standards(self, create, extracted, **kwargs):
+        """`TrainingRecordFactory(standards=[level_2])` puts those standards on the record."""
+        if create and extracted:
+            self.standards.set(extracted)
+
 
 class BookingHoldFactory(factory.django.DjangoModelFactory):
     """A booking hold in force from yesterday for 90 days."""
@@ -165,3 +175,65 @@ class ChargeFactory(factory.django.DjangoModelFactory):
     organisation = factory.LazyAttribute(lambda o: o.booking.attendee.organisation)
     kind = ChargeKind.LATE_CANCELLATION
     amount = Decimal("60.00")
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    """A requirement in force for two years already, for everyone unless narrowed."""
+
+    class Meta:
+        model = Requirement
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Requirement {n}")
+    standard = factory.SubFactory(TrainingStandardFactory)
+    grace_months = 3
+    applies_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=730))
+
+    @factory.post_generation
+    def job_roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.job_roles.set(extracted)
+
+
+class ExternalEvidenceFactory(factory.django.DjangoModelFactory):
+    """Evidence waiting for verification, with a small PDF attached."""
+
+    class Meta:
+        model = ExternalEvidence
+
+    membership = factory.SubFactory("tests.organisations.factories.MembershipFactory")
+    user = factory.LazyAttribute(lambda o: o.membership.user)
+    title = "Safeguarding children level 2 e-learning"
+    provider = "Previous employer's learning platform"
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
+    cpd_hours = Decimal("3")
+    standard = factory.SubFactory(TrainingStandardFactory)
+    file = factory.django.FileField(
+        filename="certificate.pdf", data=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    original_filename = "certificate.pdf"
+    status = EvidenceStatus.PENDING
+
+
+class GovernorDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GovernorDeclaration
+
+    membership = factory.SubFactory(
+        "tests.organisations.factories.MembershipFactory", governor=True
+    )
+    edition = "Keeping children safe in education 2026"
+    declared_on = factory.LazyFunction(timezone.localdate)
+
+
+class RecordImportBatchFactory(factory.django.DjangoModelFactory):
+    """An uploaded file of completions waiting for confirmation."""
+
+    class Meta:
+        model = RecordImportBatch
+
+    organisation = factory.SubFactory("tests.organisations.factories.OrganisationFactory")
+    uploaded_by = factory.SubFactory("tests.accounts.factories.UserFactory")
+    original_filename = "completions.csv"
+    file = factory.django.FileField(filename="completions.csv", data=b"email\n")
+    status = ImportStatus.UPLOADED

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -37,12 +38,41 @@ class TrainingStandard(models.Model):
         related_name="satisfied_by",
         help_text="Lower standards this one also meets (level 3 meets levels 2 and 1).",
     )
+    cpd_hours_required = models.DecimalField(
+        "CPD hours required",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25"))],
+        help_text=(
+            "Met by this many CPD hours within the validity period, added up from one or more "
+            "pieces of training (as the intercollegiate framework counts). Blank means one "
+            "piece of training meets it."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cpd_hours_required__isnull=True)
+                | models.Q(validity_months__isnull=False),
+                name="standard_hours_rule_has_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.cpd_hours_required is not None and not self.validity_months:
+            raise ValidationError(
+                {
+                    "validity_months": "Enter how many months the CPD hours are counted over, "
+                    "or clear the CPD hours required."
+                }
+            )
 
 
 class CourseQuerySet(models.QuerySet["Course"]):

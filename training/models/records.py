@@ -46,12 +46,20 @@ class TrainingRecord(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    import_batch = models.ForeignKey(
+        "training.RecordImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[standards])
 
     class Meta:
         ordering = ["-completed_on"]
+        indexes = [models.Index(fields=["user", "completed_on"])]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.user}, {self.completed_on:%d/%m/%Y}"

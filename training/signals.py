@@ -1,0 +1,27 @@
+"""Signals: the standards' cover table follows every change to a standard or what it satisfies.
+
+Saving a standard in the admin, in a service or in the demo seed all pass through here, so the
+table never drifts from the standards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+
+from training.models import TrainingStandard
+from training.services.standards import standard_covers_rebuild
+
+
+@receiver(post_save, sender=TrainingStandard)
+def standard_saved(sender: type, instance: TrainingStandard, created: bool, **kwargs: Any) -> None:
+    if created:
+        standard_covers_rebuild()
+
+
+@receiver(m2m_changed, sender=TrainingStandard.satisfies.through)
+def standard_satisfies_changed(sender: type, action: str, **kwargs: Any) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        standard_covers_rebuild()
