@@ -4,11 +4,12 @@ Roles live on the user and their memberships (see accounts.roles); this backend 
 into permissions, so there are no groups to keep in step by hand.
 
 Only the partnership team gets into Wagtail's admin. It runs the training programme there
-(standards, courses, sessions and the booking rules); charges are seen and waived on our own
-pages, which check `organisations.permissions`, so the charge permissions below only keep the
-model permissions truthful. Trainers get no admin permissions: they see and mark the registers
-of their sessions on our own pages (`training:registers`), and ask the partnership team to
-change a session (see docs/training-admin.md).
+(standards, requirements, courses, sessions, the booking and compliance rules); charges are
+seen and waived on our own pages, which check `organisations.permissions`, so the charge
+permissions below only keep the model permissions truthful. Trainers get no admin
+permissions: they see and mark the registers of their sessions on our own pages
+(`training:registers`), and ask the partnership team to change a session (see
+docs/training-admin.md).
 """
 
 from __future__ import annotations
@@ -44,8 +45,14 @@ PARTNERSHIP_TEAM_PERMISSIONS = frozenset(
         "training.view_session",
         "training.view_charge",
         "training.change_charge",
+        "training.add_requirement",
+        "training.change_requirement",
+        "training.delete_requirement",
+        "training.view_requirement",
         # The booking rules under Settings (offer times, no-show holds, reminders).
         "training.change_bookingrules",
+        # The compliance rules under Settings (due-soon window, reminders, guidance edition).
+        "training.change_compliancerules",
     }
 )
 

@@ -38,6 +38,15 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         items.append(("Approvals", reverse("training:approvals")))
     if roles.trainer or roles.partnership_team:
         items.append(("Registers", reverse("training:registers")))
+    # Each role's compliance page directly, so the link shows as current on it.
+    if roles.partnership_team:
+        items.append(("Compliance", reverse("training:partnership_compliance")))
+    elif roles.coordinator:
+        items.append(("Compliance", reverse("training:compliance")))
+    elif roles.line_manager:
+        items.append(("Compliance", reverse("training:team_compliance")))
+    if roles.clerk:
+        items.append(("Governors", reverse("training:boards")))
     if roles.partnership_team or roles.coordinator or roles.clerk:
         items.append(("People", reverse("organisations:index")))
     if roles.partnership_team or roles.coordinator:

@@ -1,5 +1,5 @@
 """Wagtail admin pages where the partnership team runs the training programme: standards,
-courses and sessions.
+requirements, courses and sessions.
 
 Registered in `training.wagtail_hooks` only. Access follows Django's model permissions, which
 `accounts.backends.RolePermissionBackend` grants to the partnership team alone. Trainers do
@@ -37,12 +37,13 @@ from training.forms_admin import (
     CourseAdminForm,
     CourseFeeFormSet,
     DistinctSectorFormSet,
+    RequirementAdminForm,
     SessionAdminForm,
     SessionPartAdminForm,
     SessionPartFormSet,
     TrainingStandardAdminForm,
 )
-from training.models import Course, Session, TrainingStandard
+from training.models import Course, Requirement, Session, TrainingStandard
 from training.services.sessions import session_saved, session_schedule_stored
 from training.templatetags.session_dates import time_span
 
@@ -68,9 +69,58 @@ class TrainingStandardViewSet(ModelViewSet):
             FieldPanel("slug", widget=SlugInput),
             FieldPanel("description"),
             FieldPanel("validity_months"),
+            FieldPanel("cpd_hours_required"),
             FieldPanel("satisfies", widget=forms.CheckboxSelectMultiple),
         ],
         base_form_class=TrainingStandardAdminForm,
+    )
+
+
+class RequirementViewSet(ModelViewSet):
+    """Requirements: which memberships must hold which standard, how often, with what grace.
+
+    Nothing about who must hold what is written in code: the partnership team keeps it here.
+    A requirement that should stop applying is made inactive rather than deleted, so its
+    reminders' history stays.
+    """
+
+    model = Requirement
+    icon = "tasks"
+    menu_label = "Requirements"
+    url_prefix = "training-requirements"
+    url_namespace = "requirement_admin"
+    list_display = ["name", "standard", "sector", "membership_kind", "is_active"]
+    list_filter = ["standard", "sector", "membership_kind", "is_active"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    list_per_page = 50
+    copy_view_enabled = True
+    delete_view_class = ProtectedDeleteView
+    delete_template_name = ProtectedDeleteView.template_name
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("standard"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("sector"),
+                    FieldPanel("membership_kind"),
+                    FieldPanel("governor_role"),
+                    FieldPanel("job_roles", widget=forms.CheckboxSelectMultiple),
+                ],
+                heading="Who it applies to",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("renewal_months"),
+                    FieldPanel("grace_months"),
+                    FieldPanel("applies_from"),
+                    FieldPanel("is_active"),
+                ],
+                heading="When",
+            ),
+        ],
+        base_form_class=RequirementAdminForm,
     )
 
 
@@ -311,4 +361,4 @@ class TrainingViewSetGroup(ModelViewSetGroup):
     menu_label = "Training"
     menu_icon = "calendar"
     menu_order = 210
-    items = (SessionViewSet, CourseViewSet, TrainingStandardViewSet)
+    items = (SessionViewSet, CourseViewSet, TrainingStandardViewSet, RequirementViewSet)
