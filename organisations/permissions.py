@@ -307,6 +307,10 @@ def record_imports_manageable_by(viewer: Viewer) -> QuerySet[RecordImportBatch]:
         return RecordImportBatch.objects.none()
     if viewer.is_partnership_team:
         return RecordImportBatch.objects.all()
+    # A coordinator sees everyone in their organisation, so every file uploaded there; a clerk
+    # sees only governors, so only the files they uploaded themselves.
+    coordinating = _role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
     return RecordImportBatch.objects.filter(
-        organisation__in=organisations_importing_records_by(viewer)
+        Q(organisation__in=coordinating)
+        | Q(uploaded_by=viewer, organisation__in=organisations_importing_records_by(viewer))
     )

@@ -1,18 +1,236 @@
-"""Placeholder until this module is written (not committed as a feature)."""
+"""Importing historic completions: the upload page, the template to fill in, and the preview
+where the file is checked and confirmed (docs/imports.md, "Historic training records").
 
+Who may import for which organisation is `organisations_importing_records_by`; who may see an
+uploaded file is `record_imports_manageable_by` (organisations.permissions). Anyone else gets a
+404, whatever the slug or id they try.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
 from typing import Any
 
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl.styles import Font
+
+from accounts.models import User
+from organisations.models import Organisation
+from organisations.permissions import (
+    organisations_importing_records_by,
+    record_imports_manageable_by,
+)
+from training.forms_record_imports import RecordImportUploadForm
+from training.models import RecordImportBatch, TrainingStandard
+from training.record_imports.columns import COMPLETED_ON, CPD_HOURS, EMAIL, RECORD_COLUMNS, STANDARD
+from training.record_imports.parsing import MAX_FILE_BYTES
+from training.record_imports.validation import STANDARD_SEPARATOR
+from training.services.record_imports import (
+    ApplyOutcome,
+    record_import_apply,
+    record_import_create,
+)
+
+# Earlier files shown on the upload page, so a preview left half-way can be found again.
+RECENT_IMPORTS = 10
+TEMPLATE_FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def upload(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _organisation_or_404(request: HttpRequest, slug: str) -> Organisation:
+    return get_object_or_404(organisations_importing_records_by(request.user), slug=slug)
 
 
-def template(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation_or_404(request, slug)
+    posted = request.method == "POST"
+    form = RecordImportUploadForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    if posted and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            batch, ignored_headers = record_import_create(
+                organisation=organisation,
+                uploaded_by=user,
+                # One byte past the limit is enough for the service to refuse a file too big.
+                content=uploaded.read(MAX_FILE_BYTES + 1),
+                filename=uploaded.name,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            for header in ignored_headers:
+                messages.info(
+                    request, f"The column “{header}” is not one we use, so it was ignored."
+                )
+            return redirect(batch)
+    recent = (
+        record_imports_manageable_by(request.user)
+        .filter(organisation=organisation)
+        .select_related("organisation", "uploaded_by")
+        .defer("rows", "problems")[:RECENT_IMPORTS]
+    )
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "columns": RECORD_COLUMNS,
+        "standards": TrainingStandard.objects.only("name", "slug"),
+        "template_urls": {
+            fmt: reverse(
+                "training:records_import_template", kwargs={"slug": organisation.slug, "fmt": fmt}
+            )
+            for fmt in TEMPLATE_FORMATS
+        },
+        "recent": recent,
+    }
+    return render(request, "training/records_import_upload.html", context)
 
 
-def preview(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+@require_GET
+def template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The columns and one example row, as CSV or as an Excel workbook, ready to fill in."""
+    organisation = _organisation_or_404(request, slug)
+    if fmt not in TEMPLATE_FORMATS:
+        raise Http404
+    example = _example_row(organisation)
+    filename = f"training-records-{organisation.slug}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(_template_xlsx(example), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(_template_csv(example), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
+
+def _example_row(organisation: Organisation) -> dict[str, object]:
+    """The example values, using the organisation's own email domain and a real standard."""
+    example: dict[str, object] = {column.name: column.example for column in RECORD_COLUMNS}
+    domain = organisation.email_domains.values_list("domain", flat=True).first()
+    if domain:
+        example[EMAIL.name] = f"{EMAIL.example.split('@')[0]}@{domain}"
+    standard = TrainingStandard.objects.values_list("name", flat=True).first()
+    if standard:
+        example[STANDARD.name] = standard
+    example[COMPLETED_ON.name] = date(2024, 1, 31)
+    example[CPD_HOURS.name] = 3
+    return example
+
+
+def _template_csv(example: dict[str, object]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.name for column in RECORD_COLUMNS])
+    writer.writerow(
+        [
+            value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+            for value in (example[column.name] for column in RECORD_COLUMNS)
+        ]
+    )
+    # With a byte order mark, Excel reads the file as UTF-8 (names with accents).
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _template_xlsx(example: dict[str, object]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Training records"
+    sheet.append([column.name for column in RECORD_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append([example[column.name] for column in RECORD_COLUMNS])
+    # A real date cell, shown day first, so a person typing below it gets dates too.
+    sheet.cell(row=2, column=RECORD_COLUMNS.index(COMPLETED_ON) + 1).number_format = "dd/mm/yyyy"
+    for letter, width in zip("ABCDEF", (32, 40, 36, 14, 10, 36), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    # Only the first sheet is read back; this one lists the standards a row may name.
+    standards = workbook.create_sheet("Standards")
+    standards.append(["Standard", "Short name"])
+    for cell in standards[1]:
+        cell.font = Font(bold=True)
+    for name, slug in TrainingStandard.objects.values_list("name", "slug"):
+        standards.append([name, slug])
+    standards.column_dimensions["A"].width = 48
+    standards.column_dimensions["B"].width = 36
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Every row with its problems; confirming applies the file, all or nothing, once."""
+    batch = get_object_or_404(
+        record_imports_manageable_by(request.user).select_related(
+            "organisation", "uploaded_by", "applied_by"
+        ),
+        organisation__slug=slug,
+        pk=pk,
+    )
+    if request.method == "POST":
+        user: User = request.user  # type: ignore[assignment]
+        outcome = record_import_apply(batch=batch, applied_by=user)
+        if outcome == ApplyOutcome.ALREADY_APPLIED:
+            messages.info(request, "This file has already been imported.")
+            return redirect(batch)
+        batch.refresh_from_db()
+        if outcome == ApplyOutcome.APPLIED:
+            count = batch.record_count
+            messages.success(
+                request,
+                f"{count} training {'record has' if count == 1 else 'records have'} been added.",
+            )
+            return redirect(batch)
+    rows, file_problems = _preview_rows(batch)
+    context = {
+        "organisation": batch.organisation,
+        "batch": batch,
+        "rows": rows,
+        "file_problems": file_problems,
+    }
+    return render(request, "training/records_import_preview.html", context)
+
+
+def _preview_rows(batch: RecordImportBatch) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each row with its problems, and the problems about the whole file."""
+    problems: dict[object, list[str]] = {}
+    for problem in batch.problems:
+        problems.setdefault(problem["row"], []).append(problem["message"])
+    rows = []
+    for row in batch.rows:
+        values = row["values"]
+        rows.append(
+            {
+                "number": row["row"],
+                "person": row.get("person", ""),
+                "email": values.get("email", ""),
+                "title": values.get("title", ""),
+                "standards": [
+                    name.strip()
+                    for name in values.get("standard", "").split(STANDARD_SEPARATOR)
+                    if name.strip()
+                ],
+                "completed_on": values.get("completed_on", ""),
+                "cpd_hours": values.get("cpd_hours", ""),
+                "provider": values.get("provider", ""),
+                "outcome": row.get("outcome", ""),
+                "problems": problems.get(row["row"], []),
+            }
+        )
+    return rows, problems.get(None, [])
