@@ -143,7 +143,15 @@ def catalogue_courses(
     )
     courses = courses.filter(Q(Exists(matching)) | Q(delivery=Delivery.ELEARNING))
     if filters.standard:
-        courses = courses.filter(standards=filters.standard)
+        # Courses meeting the standard, directly or through a higher one (level 3 for level 2).
+        courses = courses.filter(
+            Exists(
+                Course.standards.through.objects.filter(
+                    course_id=OuterRef("pk"),
+                    trainingstandard__covers__covered=filters.standard,
+                )
+            )
+        )
     if filters.delivery:
         courses = courses.filter(delivery=filters.delivery)
     if filters.multi_agency:
