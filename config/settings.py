@@ -8,6 +8,7 @@ ALLOWED_HOSTS. See docs/settings.md for every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -352,6 +353,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Task modules beyond each app's tasks.py (which autodiscovery finds by itself).
+CELERY_IMPORTS = ["training.tasks_evidence", "training.tasks_compliance"]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "invitations-expire": {
         "task": "accounts.tasks.invitations_expire_task",
@@ -385,6 +388,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "training.tasks.waiting_lists_offer_task",
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
+    },
+    # Compliance reminders (60 and 30 days before expiry, on expiry, new requirements), each
+    # sent once: a morning sweep, London time. A day missed is made up the next morning.
+    "training-compliance-reminders": {
+        "task": "training.tasks_compliance.compliance_notices_sweep_task",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 23 * 60 * 60},
+    },
+    # Monthly digests of overdue people to coordinators and clerks: checked each morning,
+    # sent at most once a month to each.
+    "training-compliance-digests": {
+        "task": "training.tasks_compliance.compliance_digests_sweep_task",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 23 * 60 * 60},
+    },
+    # Uploaded files of historic completions are deleted after 90 days (the records stay).
+    "training-record-imports-expire": {
+        "task": "training.tasks.record_imports_expire_task",
+        "schedule": 60 * 60 * 24,
     },
 }
 

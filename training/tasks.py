@@ -12,6 +12,7 @@ from django.utils import timezone
 from training.enums import NotificationKind
 from training.models import Booking
 from training.services import notifications
+from training.services.record_imports import record_import_batches_delete_expired
 
 # A mail server that is down or refusing mail: retry after up to 1, 2, 4… minutes (capped at
 # an hour), about two hours in all, then give up. The failure is logged and the sent-log has
@@ -64,3 +65,9 @@ def waiting_lists_offer_task() -> int:
     from training.services.booking import waiting_lists_offer_free_places
 
     return waiting_lists_offer_free_places(now=timezone.now())
+
+
+@shared_task
+def record_imports_expire_task() -> int:
+    """Beat job: delete uploaded files of historic completions past keeping (the records stay)."""
+    return record_import_batches_delete_expired()
