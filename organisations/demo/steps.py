@@ -27,8 +27,15 @@ from organisations.demo.workforce import headcounts_seed
 from organisations.models import Organisation
 from training.demo.courses import courses_seed
 from training.demo.earlier_training import earlier_training_seed
+from training.demo.evidence import compliance_evidence_seed
+from training.demo.history import (
+    compliance_history_seed,
+    first_new_user_id,
+    large_history_seed,
+)
 from training.demo.large_programme import large_programme_seed
 from training.demo.programme import training_programme_seed
+from training.demo.requirements import training_requirements_seed
 from training.demo.standards import training_standards_seed
 from training.demo.trainers import trainers_seed
 
@@ -46,6 +53,9 @@ SEED_STEPS: list[SeedStep] = [
     trainers_seed,
     earlier_training_seed,
     training_programme_seed,
+    training_requirements_seed,
+    compliance_history_seed,
+    compliance_evidence_seed,
 ]
 
 
@@ -65,7 +75,9 @@ def demo_seed_run(seed: DemoSeed, *, people: int = 0, sessions: int = 0) -> None
         for step in SEED_STEPS:
             step(seed)
         if people:
+            first_user_id = first_new_user_id()
             large_partnership_seed(seed, people=people)
+            large_history_seed(seed, first_user_id=first_user_id)
         if sessions:
             large_programme_seed(seed, sessions=sessions)
         if ReferenceIndex.is_indexed(Organisation):

@@ -37,7 +37,11 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def demo_partnership(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+def demo_partnership(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
     """The demo partnership, seeded once for this module because a full seed takes seconds.
 
     As Django's `TestCase.setUpTestData` does, the seed runs inside a transaction that stays
@@ -50,7 +54,9 @@ def demo_partnership(django_db_setup: None, django_db_blocker: DjangoDbBlocker) 
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            # The demo's evidence certificates go to a throwaway folder, not the project's.
+            private_media = tmp_path_factory.mktemp("demo-private-media")
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS, PRIVATE_MEDIA_ROOT=private_media):
                 call_command("seed_demo", "--force", stdout=StringIO())
             yield
         finally:

@@ -63,7 +63,11 @@ MANAGER = "manager@demo.example"
 
 
 @pytest.fixture(scope="module")
-def demo_programme(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+def demo_programme(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
     """The demo partnership and its training programme, seeded once for this module (a full
     seed takes seconds), as in tests/organisations/test_seed_demo.py: inside a transaction
     held open for the module, each test in a savepoint, everything rolled back at the end."""
@@ -71,7 +75,9 @@ def demo_programme(django_db_setup: None, django_db_blocker: DjangoDbBlocker) ->
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            # The demo's evidence certificates go to a throwaway folder, not the project's.
+            private_media = tmp_path_factory.mktemp("demo-private-media")
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS, PRIVATE_MEDIA_ROOT=private_media):
                 call_command("seed_demo", "--force", stdout=StringIO())
             yield
         finally:
@@ -193,7 +199,8 @@ def _assert_in_order() -> None:
 
 
 def test_standards_with_their_validity_and_levels() -> None:
-    """Levels 1 to 3 last three years; level 3 meets 2 and 1; DSL and governors two years."""
+    """Levels 1 to 3 last three years; level 3 meets 2 and 1; DSL and governors two years;
+    school staff's update one year (the compliance steps' standards)."""
     validity = dict(TrainingStandard.objects.values_list("name", "validity_months"))
     assert validity == {
         "Safeguarding children level 1": 36,
@@ -202,6 +209,8 @@ def test_standards_with_their_validity_and_levels() -> None:
         "Designated safeguarding lead": 24,
         "Governor safeguarding": 24,
         "Safer recruitment": 36,
+        "Safeguarding update for school staff": 12,
+        "Safeguarding for chairs and link governors": 24,
     }
     level_3 = TrainingStandard.objects.get(slug=LEVEL_3)
     assert set(level_3.satisfies.values_list("slug", flat=True)) == {LEVEL_2, LEVEL_1}

@@ -1,15 +1,23 @@
 """The training standards of the demo partnership and how long each lasts.
 
 Levels 1 to 3 follow the London Child Protection Procedures competency framework that Lewisham
-uses; each lasts three years and a higher level meets the lower ones. The designated
-safeguarding lead's training lasts two years (Keeping Children Safe in Education), as does the
-governors' (KCSIE leaves the interval to the partnership; two years is common). These are the
-partnership's own settings, changed in the admin, never constants in code.
+uses; each lasts three years and a higher level meets the lower ones. Level 3 is met, as the
+intercollegiate framework counts it, by 12 CPD hours within those three years, added up from
+several pieces of training. The designated safeguarding lead's training lasts two years (Keeping
+Children Safe in Education), as does the governors' (KCSIE leaves the interval to the
+partnership; two years is common).
+
+Schools do not use levels (KCSIE): their staff have a safeguarding update at induction and then
+every year, which a DSL's own training also gives. Chairs and safeguarding link governors take
+an extra course, which covers everything in the governors' course.
+
+These are the partnership's own settings, changed in the admin, never constants in code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from organisations.demo.context import DemoSeed
 from training.models import TrainingStandard
@@ -20,6 +28,11 @@ LEVEL_3 = "safeguarding-children-level-3"
 DSL = "designated-safeguarding-lead"
 GOVERNOR = "governor-safeguarding"
 SAFER_RECRUITMENT = "safer-recruitment"
+SCHOOL_UPDATE = "school-safeguarding-update"
+GOVERNOR_LEADERSHIP = "safeguarding-for-chairs-and-link-governors"
+
+# The intercollegiate framework asks about 12 to 16 hours of level 3 learning every three years.
+LEVEL_3_HOURS = Decimal(12)
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,7 @@ class StandardSpec:
     validity_months: int
     description: str
     satisfies: tuple[str, ...] = ()
+    cpd_hours_required: Decimal | None = None
 
 
 STANDARDS = [
@@ -54,6 +68,7 @@ STANDARDS = [
         "For practitioners who assess, plan, intervene and review: working with other agencies "
         "on child protection enquiries, conferences and plans.",
         satisfies=(LEVEL_2, LEVEL_1),
+        cpd_hours_required=LEVEL_3_HOURS,
     ),
     StandardSpec(
         "Designated safeguarding lead",
@@ -61,6 +76,7 @@ STANDARDS = [
         24,
         "For a school's designated safeguarding lead and deputies: refreshed at least every two "
         "years, with updates in between.",
+        satisfies=(SCHOOL_UPDATE,),
     ),
     StandardSpec(
         "Governor safeguarding",
@@ -68,6 +84,22 @@ STANDARDS = [
         24,
         "For governors and trustees: their board's safeguarding duties, at induction and then "
         "every two years.",
+    ),
+    StandardSpec(
+        "Safeguarding update for school staff",
+        SCHOOL_UPDATE,
+        12,
+        "For everyone who works in a school: the safeguarding training at induction, then an "
+        "update at least every year, as Keeping Children Safe in Education asks.",
+    ),
+    StandardSpec(
+        "Safeguarding for chairs and link governors",
+        GOVERNOR_LEADERSHIP,
+        24,
+        "For the chair and the safeguarding link governor: holding the school to account for "
+        "safeguarding, the annual audit and allegations against staff. Covers the governors' "
+        "course too.",
+        satisfies=(GOVERNOR,),
     ),
     StandardSpec(
         "Safer recruitment",
@@ -92,6 +124,7 @@ def training_standards_seed(seed: DemoSeed) -> None:
                 slug=spec.slug,
                 validity_months=spec.validity_months,
                 description=spec.description,
+                cpd_hours_required=spec.cpd_hours_required,
             )
             standard.full_clean()
             standard.save()
