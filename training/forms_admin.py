@@ -250,7 +250,7 @@ class RequirementAdminForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if job_roles := self.fields.get("job_roles"):
             job_roles.queryset = JobRole.objects.order_by("sector", "name")
-            job_roles.label_from_instance = _job_role_label  # type: ignore[attr-defined]
+            job_roles.label_from_instance = _job_role_label
         if renewal := self.fields.get("renewal_months"):
             renewal.label = "Renew every (months)"
         if grace := self.fields.get("grace_months"):
