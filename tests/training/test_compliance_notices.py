@@ -618,7 +618,11 @@ def school(standard: TrainingStandard, requirement: Requirement) -> dict[str, Me
         "due_soon": person("Ed", "Evans"),
         "new_starter": person("Flo", "Fox", start=TODAY - timedelta(days=20)),
         "governor": person("Gil", "Green", governor=True, governor_role=GovernorRole.CHAIR),
-        "elsewhere": member(OrganisationFactory.create(school=True)),
+        "elsewhere": member(
+            OrganisationFactory.create(school=True),
+            user__first_name="Hal",
+            user__last_name="Hughes-Elsewhere",
+        ),
     }
     for name in ("coordinator", "clerk", "in_date"):
         trained(people[name], standard, completed_on=TODAY - timedelta(days=30))

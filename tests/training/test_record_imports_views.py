@@ -366,7 +366,8 @@ MATRIX = [
     ("partnership",       200,    200,   200,   200,    404,    200,         200),
     ("coordinator",       200,    200,   200,   200,    404,    404,         404),
     ("other-coordinator", 404,    404,   404,   404,    404,    200,         200),
-    ("clerk",             200,    200,   200,   200,    404,    404,         404),
+    # A clerk sees governors only, so not a file someone else uploaded (it may list staff).
+    ("clerk",             200,    200,   200,   404,    404,    404,         404),
     ("manager",           404,    404,   404,   404,    404,    404,         404),
     ("practitioner",      404,    404,   404,   404,    404,    404,         404),
     ("governor",          404,    404,   404,   404,    404,    404,         404),
