@@ -33,32 +33,20 @@ class AddMonths(Func):
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: Any, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, tuple[Any, ...]]:
         (day_sql, day_params), (months_sql, months_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        # The same day in the target month, or that month's last day, whichever is earlier.
-        same_day = (
-            f"date({day_sql}, 'start of month', '+' || ({months_sql}) || ' months', "
-            f"'+' || (CAST(strftime('%%d', {day_sql}) AS INTEGER) - 1) || ' days')"
-        )
-        last_day = (
-            f"date({day_sql}, 'start of month', '+' || (({months_sql}) + 1) || ' months', '-1 day')"
-        )
+        # SQLite's own month arithmetic, or that month's last day, whichever is earlier: SQLite
+        # rolls 31 January + 1 month over to 2 March, and the last day of February is earlier.
+        # NULL in either gives NULL throughout. Kept shallow on purpose (no CASE, no arithmetic,
+        # no extra brackets: Django brackets compound expressions itself): compliance nests this
+        # inside several subqueries, and SQLite's parser has a fixed stack depth.
         sql = (
-            f"(CASE WHEN ({day_sql}) IS NULL OR ({months_sql}) IS NULL THEN NULL "
-            f"ELSE min({same_day}, {last_day}) END)"
+            f"min(date({day_sql}, {months_sql} || ' months'), "
+            f"date({day_sql}, 'start of month', {months_sql} || ' months', '+1 months', '-1 day'))"
         )
-        params = [
-            *day_params,
-            *months_params,  # the NULL test
-            *day_params,
-            *months_params,
-            *day_params,  # same_day
-            *day_params,
-            *months_params,  # last_day
-        ]
-        return sql, params
+        return sql, (*day_params, *months_params, *day_params, *months_params)
 
 
 class AddDays(Func):
@@ -77,11 +65,9 @@ class AddDays(Func):
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: Any, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, tuple[Any, ...]]:
         (day_sql, day_params), (days_sql, days_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        return (
-            f"date({day_sql}, printf('%%+d days', {days_sql}))",
-            [*day_params, *days_params],
-        )
+        # "7 days" or "-7 days"; NULL days give NULL.
+        return f"date({day_sql}, {days_sql} || ' days')", (*day_params, *days_params)

@@ -1,14 +1,15 @@
 """Signals: the standards' cover table follows every change to a standard or what it satisfies.
 
-Saving a standard in the admin, in a service or in the demo seed all pass through here, so the
-table never drifts from the standards.
+Saving or deleting a standard in the admin, in a service or in the demo seed all pass through
+here, so the table never drifts from the standards. (Bulk inserts send no signals: call
+`standard_covers_rebuild` after them.)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from training.models import TrainingStandard
@@ -25,3 +26,10 @@ def standard_saved(sender: type, instance: TrainingStandard, created: bool, **kw
 def standard_satisfies_changed(sender: type, action: str, **kwargs: Any) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
         standard_covers_rebuild()
+
+
+@receiver(post_delete, sender=TrainingStandard)
+def standard_deleted(sender: type, instance: TrainingStandard, **kwargs: Any) -> None:
+    """Deleting cascades to the standard's own cover rows, but a chain that ran through it
+    ("3 meets 2, 2 meets 1", then 2 deleted) leaves "3 meets 1" behind: rebuild."""
+    standard_covers_rebuild()

@@ -11,8 +11,9 @@ The rules (docs/compliance.md):
   covers levels 2 and 1, through any chain). Records completed after the day asked about are
   ignored.
 - The *effective date* for a standard is the latest date D such that the records meeting it
-  completed on or after D add up to the standard's CPD hours required (for a standard without
-  an hours rule, any one record: D is the latest completion).
+  completed on or after D, and before D + the renewal months below, add up to the standard's
+  CPD hours required (for a standard without an hours rule, any one record: D is the latest
+  completion). Hours spread so thin that they never add up within one period never meet it.
 - It *expires* on D + the requirement's renewal months (the standard's validity when the
   requirement has none; never, when neither has one). On the expiry day it no longer counts.
 - Status on day T: *in date* if T is before expiry minus the due-soon window; *due soon* if T
@@ -39,6 +40,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -47,7 +49,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Round
 from django.db.models.lookups import GreaterThan, IsNull
 from django.utils import timezone
 
@@ -122,19 +124,38 @@ def _latest_record(day: ComplianceDay) -> QuerySet[TrainingRecord]:
 
 def _enough_hours_record(day: ComplianceDay) -> QuerySet[TrainingRecord]:
     """For a standard with an hours rule: records meeting it from which on (counting records
-    on the same day) the hours add up to what the standard requires, newest first."""
+    on the same day, and only those before the renewal period from it ends) the hours add up
+    to what the standard requires, newest first."""
     hours_since = (
         _meeting_records(
             user=OuterRef("user_id"), standard=OuterRef(OuterRef("standard_id")), day=day
         )
-        .filter(completed_on__gte=OuterRef("completed_on"))
+        .filter(
+            completed_on__gte=OuterRef("completed_on"), completed_on__lt=OuterRef("period_ends_on")
+        )
         .order_by()
         .values("user_id")
-        .annotate(total=Sum("cpd_hours"))
+        # Hours have two decimal places, so the exact total has too: rounding to them undoes
+        # SQLite's binary floating point (0.7 + 0.1 is 0.7999… there, short of 0.8). PostgreSQL
+        # adds exactly either way. The float output field only spares SQLite the casts Django
+        # puts around decimals, which would nest this deeper than its parser allows in the
+        # reminders' queries; the total is compared in SQL, never read.
+        .annotate(
+            total=Round(Sum("cpd_hours", output_field=FloatField()), 2, output_field=FloatField())
+        )
         .values("total")
     )
     return (
         _meeting_records(user=OuterRef("user_id"), standard=OuterRef("standard_id"), day=day)
+        # Hours from records so far apart that they never fell in one period never met it.
+        .annotate(
+            period_ends_on=AddMonths(
+                F("completed_on"),
+                Coalesce(
+                    OuterRef("requirement__renewal_months"), OuterRef("standard__validity_months")
+                ),
+            )
+        )
         .annotate(hours_since=Subquery(hours_since))
         .filter(hours_since__gte=OuterRef("standard__cpd_hours_required"))
         .order_by("-completed_on")
