@@ -138,6 +138,7 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = TrainingRecord
+        skip_postgeneration_save = True
 
     user = factory.SubFactory("tests.accounts.factories.UserFactory")
     course = factory.SubFactory(CourseFactory)
