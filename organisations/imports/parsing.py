@@ -46,25 +46,30 @@ class ParsedFile:
 
 def upload_parse(*, content: bytes, filename: str, kind: str) -> ParsedFile:
     """Read a CSV or XLSX upload for this kind of membership. Raises `FileProblem`."""
+    return _rows_read(spreadsheet_rows(content=content, filename=filename, unit="people"), kind)
+
+
+def spreadsheet_rows(*, content: bytes, filename: str, unit: str) -> Iterator[list[str]]:
+    """The raw rows of a CSV or XLSX upload, or `FileProblem` saying plainly why it cannot be
+    read. `unit` names what the rows are ("people", "rows") in the message about size. Shared
+    by every import: the same size limit, file types and readers."""
     name = PurePath(filename).name
     suffix = PurePath(filename).suffix.lower()
     if len(content) > MAX_FILE_BYTES:
         raise FileProblem(
             f"“{name}” is bigger than 5 MB. Split it into smaller files of no more than "
-            f"{MAX_ROWS:,} people each."
+            f"{MAX_ROWS:,} {unit} each."
         )
     if suffix == ".csv":
-        raw_rows = _csv_rows(content, name)
-    elif suffix == ".xlsx":
-        raw_rows = _xlsx_rows(content, name)
-    elif suffix in (".xls", ".ods", ".numbers"):
+        return _csv_rows(content, name)
+    if suffix == ".xlsx":
+        return _xlsx_rows(content, name)
+    if suffix in (".xls", ".ods", ".numbers"):
         raise FileProblem(
             f"“{name}” is not a file type we can read. Save it as an Excel workbook (.xlsx) or "
             "as CSV, then upload it again."
         )
-    else:
-        raise FileProblem(f"“{name}” must be a CSV file or an Excel workbook (.xlsx).")
-    return _rows_read(raw_rows, kind)
+    raise FileProblem(f"“{name}” must be a CSV file or an Excel workbook (.xlsx).")
 
 
 def _cell_text(value: object) -> str:

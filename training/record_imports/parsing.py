@@ -12,7 +12,6 @@ can point at the right line. Blank rows are skipped but still counted.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePath
 
 from organisations.imports.columns import normalise_header
 from organisations.imports.parsing import (
@@ -21,8 +20,7 @@ from organisations.imports.parsing import (
     VALUES,
     FileProblem,
     ParsedFile,
-    _csv_rows,
-    _xlsx_rows,
+    spreadsheet_rows,
     words_list,
 )
 from training.record_imports.columns import RECORD_COLUMNS, header_lookup
@@ -39,25 +37,7 @@ __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "ROW_NUMBER", "VALUES", "FileProblem", 
 
 def upload_parse(*, content: bytes, filename: str) -> ParsedFile:
     """Read a CSV or XLSX file of completions. Raises `FileProblem` when it cannot be used."""
-    name = PurePath(filename).name
-    suffix = PurePath(filename).suffix.lower()
-    if len(content) > MAX_FILE_BYTES:
-        raise FileProblem(
-            f"“{name}” is bigger than 5 MB. Split it into smaller files of no more than "
-            f"{MAX_ROWS:,} rows each."
-        )
-    if suffix == ".csv":
-        raw_rows = _csv_rows(content, name)
-    elif suffix == ".xlsx":
-        raw_rows = _xlsx_rows(content, name)
-    elif suffix in (".xls", ".ods", ".numbers"):
-        raise FileProblem(
-            f"“{name}” is not a file type we can read. Save it as an Excel workbook (.xlsx) or "
-            "as CSV, then upload it again."
-        )
-    else:
-        raise FileProblem(f"“{name}” must be a CSV file or an Excel workbook (.xlsx).")
-    return _rows_read(raw_rows)
+    return _rows_read(spreadsheet_rows(content=content, filename=filename, unit="rows"))
 
 
 def _rows_read(raw_rows: Iterable[list[str]]) -> ParsedFile:
