@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
 import openpyxl
 
-from organisations.imports.columns import columns_for, header_lookup, normalise_header
+from organisations.imports.columns import Column, columns_for, header_lookup, normalise_header
 
 # More than a large trust's whole workforce; a bigger list is split so the preview stays usable.
 MAX_ROWS = 5_000
@@ -155,7 +155,15 @@ def _rows_read(raw_rows: Iterable[list[str]], kind: str) -> ParsedFile:
 
 def _header_read(cells: list[str], kind: str) -> tuple[dict[int, str], list[str]]:
     """Which position holds which column, and the headers we do not use."""
-    lookup = header_lookup(kind)
+    return header_positions(cells, lookup=header_lookup(kind), columns=columns_for(kind))
+
+
+def header_positions(
+    cells: list[str], *, lookup: dict[str, str], columns: Sequence[Column]
+) -> tuple[dict[int, str], list[str]]:
+    """Which position of a header row holds which of `columns` (headers matched through
+    `lookup`, normalised), and the headers we do not use. A column named twice or a required
+    one missing is a `FileProblem`. Shared by every import."""
     positions: dict[int, str] = {}
     seen: dict[str, str] = {}
     ignored: list[str] = []
@@ -173,9 +181,8 @@ def _header_read(cells: list[str], kind: str) -> tuple[dict[int, str], list[str]
             )
         seen[name] = header
         positions[index] = name
-    expected = [column.name for column in columns_for(kind)]
-    missing = [column.name for column in columns_for(kind) if column.required]
-    missing = [name for name in missing if name not in seen]
+    expected = [column.name for column in columns]
+    missing = [column.name for column in columns if column.required and column.name not in seen]
     if missing:
         what = (
             f"the “{missing[0]}” column"

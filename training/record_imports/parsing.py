@@ -13,15 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from organisations.imports.columns import normalise_header
 from organisations.imports.parsing import (
-    MAX_COLUMNS,
     ROW_NUMBER,
     VALUES,
     FileProblem,
     ParsedFile,
+    header_positions,
     spreadsheet_rows,
-    words_list,
 )
 from training.record_imports.columns import RECORD_COLUMNS, header_lookup
 
@@ -68,40 +66,4 @@ def _rows_read(raw_rows: Iterable[list[str]]) -> ParsedFile:
 
 def _header_read(cells: list[str]) -> tuple[dict[int, str], list[str]]:
     """Which position holds which column, and the headers we do not use."""
-    lookup = header_lookup()
-    positions: dict[int, str] = {}
-    seen: dict[str, str] = {}
-    ignored: list[str] = []
-    for index, header in enumerate(cells):
-        if not header:
-            continue
-        name = lookup.get(normalise_header(header))
-        if name is None:
-            ignored.append(header)
-            continue
-        if name in seen:
-            raise FileProblem(
-                f"The file has more than one “{name}” column (“{seen[name]}” and “{header}”). "
-                "Keep one of them and upload the file again."
-            )
-        seen[name] = header
-        positions[index] = name
-    expected = [column.name for column in RECORD_COLUMNS]
-    missing = [column.name for column in RECORD_COLUMNS if column.required]
-    missing = [name for name in missing if name not in seen]
-    if missing:
-        what = (
-            f"the “{missing[0]}” column"
-            if len(missing) == 1
-            else f"the columns {words_list([f'“{name}”' for name in missing])}"
-        )
-        raise FileProblem(
-            f"The file is missing {what}. The first row must name the columns: "
-            f"{', '.join(expected)}."
-        )
-    # Columns the file left out read as blank, so every row has every column: rows are cut to
-    # MAX_COLUMNS cells, so a position past that is always empty.
-    for name in expected:
-        if name not in seen:
-            positions[MAX_COLUMNS + len(positions)] = name
-    return positions, ignored
+    return header_positions(cells, lookup=header_lookup(), columns=RECORD_COLUMNS)
