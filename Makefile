@@ -30,13 +30,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-assets: static/dist/app.css static/js/govuk-frontend.min.js static/dist/assets/images
+assets: static/dist/app.css static/js/govuk-frontend.min.js static/dist/assets/images static/dist/fonts
 
 # The one image GOV.UK Frontend's stylesheet refers to. No page uses it (we never show the GOV.UK
 # brand), but the production static storage refuses a stylesheet that points at a missing file.
 static/dist/assets/images: node_modules/.package-lock.json
 	mkdir -p $@
 	cp node_modules/govuk-frontend/dist/govuk/assets/images/govuk-crest.svg $@/
+	touch $@
+
+# A font with every Latin letter (Ł, Ó, ễ…), embedded in the PDFs we make (escalation posters,
+# certificates): PDF's built-in fonts cannot show names outside Western European alphabets.
+static/dist/fonts: node_modules/.package-lock.json
+	mkdir -p $@
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf $@/
+	cp node_modules/dejavu-fonts-ttf/LICENSE $@/DejaVu-LICENSE.txt
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json

@@ -3,10 +3,11 @@
 Roles live on the user and their memberships (see accounts.roles); this backend turns them
 into permissions, so there are no groups to keep in step by hand.
 
-Only the partnership team gets into Wagtail's admin. It runs the training programme there
-(standards, requirements, courses, sessions, the booking and compliance rules); charges are
-seen and waived on our own pages, which check `organisations.permissions`, so the charge
-permissions below only keep the model permissions truthful. Trainers get no admin
+The partnership team and organisations' web editors get into Wagtail's admin; web editors see
+only their organisation's pages (cms.services.editors). The partnership team runs the training
+programme there (standards, requirements, courses, sessions, the booking and compliance
+rules); charges are seen and waived on our own pages, which check `organisations.permissions`,
+so the charge permissions below only keep the model permissions truthful. Trainers get no admin
 permissions: they see and mark the registers of their sessions on our own pages
 (`training:registers`), and ask the partnership team to change a session (see
 docs/training-admin.md).
@@ -53,8 +54,14 @@ PARTNERSHIP_TEAM_PERMISSIONS = frozenset(
         "training.change_bookingrules",
         # The compliance rules under Settings (due-soon window, reminders, guidance edition).
         "training.change_compliancerules",
+        # "Worried about a child?" numbers on the home page, guides and posters.
+        "cms.change_safeguardingcontacts",
     }
 )
+
+# Organisation web editors reach the admin to edit their own organisation's pages; which pages
+# is decided by their editors' group (cms.services.editors), not here.
+WEB_EDITOR_PERMISSIONS = frozenset({"wagtailadmin.access_admin"})
 
 
 class RolePermissionBackend(BaseBackend):
@@ -66,8 +73,11 @@ class RolePermissionBackend(BaseBackend):
         cache_name = "_role_perm_cache"
         if not hasattr(user_obj, cache_name):
             perms: set[str] = set()
-            if roles_for(user_obj).partnership_team:
+            roles = roles_for(user_obj)
+            if roles.partnership_team:
                 perms |= PARTNERSHIP_TEAM_PERMISSIONS
+            if roles.web_editor:
+                perms |= WEB_EDITOR_PERMISSIONS
             setattr(user_obj, cache_name, perms)
         return getattr(user_obj, cache_name)
 

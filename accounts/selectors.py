@@ -1,13 +1,15 @@
-"""Reads for accounts: invitations, and who may create an account."""
+"""Reads for accounts: invitations, who may create an account, and the home page's dashboard."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 
 from accounts.models import Invitation, User
+from accounts.roles import roles_for
 from organisations.models import Organisation
 
 
@@ -70,3 +72,23 @@ def signup_route_for(*, email: str, invitation: Invitation | None) -> SignupRout
     if invitation is not None and invitation.is_usable and invitation.email.lower() == email:
         return SignupRoute(invitation=invitation)
     return SignupRoute(organisations=list(organisations_for_email(email=email)))
+
+
+def dashboard_for(user: User) -> dict[str, Any]:
+    """What the home page shows a signed-in person: their organisations, roles and reports."""
+    from organisations.models import Membership
+    from organisations.permissions import organisations_with_people_visible_to
+    from organisations.selectors import direct_reports_of
+
+    memberships = (
+        Membership.objects.current()
+        .filter(user=user)
+        .select_related("organisation", "job_role", "line_manager__user")
+        .order_by("organisation__name")
+    )
+    return {
+        "memberships": memberships,
+        "roles": roles_for(user),
+        "people_organisations": organisations_with_people_visible_to(user).order_by("name"),
+        "reports": direct_reports_of(viewer=user),
+    }

@@ -1,4 +1,8 @@
-"""Views for accounts: the home page, accepting an invitation, and the account overview."""
+"""Views for accounts: accepting an invitation, and the account overview.
+
+The home page is a Wagtail page (`cms.models.HomePage`); what it shows a signed-in person comes
+from `accounts.selectors.dashboard_for`.
+"""
 
 from __future__ import annotations
 
@@ -17,30 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.adapters import INVITATION_SESSION_KEY
 from accounts.mfa import mfa_enrolled, mfa_required
-from accounts.roles import roles_for
 from accounts.selectors import invitation_usable_by_token, user_with_email_exists
 from accounts.services import invitation_accept
-from organisations.models import Membership
-from organisations.permissions import organisations_with_people_visible_to
-from organisations.selectors import direct_reports_of
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "accounts/home_public.html")
-    memberships = (
-        Membership.objects.current()
-        .filter(user=request.user)
-        .select_related("organisation", "job_role", "line_manager__user")
-        .order_by("organisation__name")
-    )
-    context = {
-        "memberships": memberships,
-        "roles": roles_for(request.user),
-        "people_organisations": organisations_with_people_visible_to(request.user).order_by("name"),
-        "reports": direct_reports_of(viewer=request.user),
-    }
-    return render(request, "accounts/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])

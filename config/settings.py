@@ -114,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                # `settings.cms.SafeguardingContacts` in templates, read only when used.
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -407,6 +409,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "training-compliance-digests": {
         "task": "training.tasks_compliance.compliance_digests_sweep_task",
         "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 23 * 60 * 60},
+    },
+    # Review owners of guides and procedures: 30 days before the review date and on the date,
+    # each reminder once. A morning sweep, London time; a day missed is made up the next day.
+    "cms-review-reminders": {
+        "task": "cms.tasks.review_reminders_sweep_task",
+        "schedule": crontab(hour=7, minute=15),
+        "options": {"expires": 23 * 60 * 60},
+    },
+    # Web editors whose membership ended yesterday leave their editors' group (cms.services.editors).
+    "cms-page-editors-sync": {
+        "task": "cms.tasks.page_editors_sync_task",
+        "schedule": crontab(hour=2, minute=0),
         "options": {"expires": 23 * 60 * 60},
     },
     # Uploaded files of historic completions are deleted after 90 days (the records stay).

@@ -5,12 +5,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
+from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 
-from accounts import views as account_views
-
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    # The home page is a Wagtail page (cms.HomePage); named so templates can link to it.
+    path("", wagtail_views.serve, {"path": ""}, name="home"),
     # Wagtail's own sign-in would skip MFA and rate limits, so it sends people to ours, for
     # every method: a POST with a password signs nobody in. The same for its password reset.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),
     path("", include("training.urls")),
+    path("", include("cms.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),
@@ -36,6 +38,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Last: every other path is a Wagtail page (partners, guides, procedures), or a 404.
+urlpatterns += [path("", include(wagtail_urls))]
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

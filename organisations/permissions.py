@@ -314,3 +314,27 @@ def record_imports_manageable_by(viewer: Viewer) -> QuerySet[RecordImportBatch]:
         Q(organisation__in=coordinating)
         | Q(uploaded_by=viewer, organisation__in=organisations_importing_records_by(viewer))
     )
+
+
+def organisations_with_reading_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
+    """Organisations whose staff's reading of guides the viewer may see.
+
+    Coordinators see their own organisations; the partnership team sees every organisation.
+    Clerks see governors only, who are not asked to confirm reading, so they see none here.
+    """
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Organisation.objects.none()
+    if roles_for(viewer).partnership_team:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        pk__in=_role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
+    )
+
+
+def can_view_reading_of(viewer: Viewer, organisation: Organisation) -> bool:
+    return organisations_with_reading_visible_to(viewer).filter(pk=organisation.pk).exists()
+
+
+def can_view_partnership_reading(viewer: Viewer) -> bool:
+    """Guides' currency and reading rates across every organisation: the partnership team."""
+    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)

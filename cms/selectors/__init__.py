@@ -1,0 +1,1 @@
+"""Reads for the published pages. No side effects."""

@@ -1,0 +1,88 @@
+"""Keeps editors' groups and guides' organisations in step. Receivers only call services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published, post_page_move
+
+from cms.models.pages import EscalationGuidePage, OrganisationPage, ProcedurePage, ReviewedPage
+from organisations.models import Membership, Organisation
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="cms_organisation_created")
+def organisation_created(
+    sender: Any, instance: Organisation, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if created and not raw:
+        from cms.services.editors import organisation_page_provision
+
+        organisation_page_provision(organisation=instance)
+
+
+@receiver(post_save, sender=OrganisationPage, dispatch_uid="cms_organisation_page_saved")
+def organisation_page_saved(
+    sender: Any, instance: OrganisationPage, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if created and not raw:
+        from cms.services.editors import organisation_page_permissions_grant
+
+        organisation_page_permissions_grant(page=instance)
+
+
+def _sync_user_on_commit(user_id: int) -> None:
+    def sync() -> None:
+        from django.contrib.auth import get_user_model
+
+        from cms.services.editors import page_editors_sync_for_user
+
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is not None:
+            page_editors_sync_for_user(user=user)
+
+    transaction.on_commit(sync)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="cms_membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="cms_membership_deleted")
+def membership_changed(sender: Any, instance: Membership, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        _sync_user_on_commit(instance.user_id)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cms_user_saved")
+def user_saved(
+    sender: Any,
+    instance: Any,
+    created: bool,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
+    # Signing in saves last_login only; that changes nothing here.
+    if raw or (
+        update_fields is not None and not {"is_partnership_team", "is_active"} & set(update_fields)
+    ):
+        return
+    if created and not instance.is_partnership_team:
+        return
+    _sync_user_on_commit(instance.pk)
+
+
+@receiver(page_published, dispatch_uid="cms_page_published")
+def page_was_published(sender: Any, instance: Any, revision: Any, **kwargs: Any) -> None:
+    if isinstance(instance, ReviewedPage):
+        from cms.services.reading import edition_after_publish
+
+        edition_after_publish(page=instance)
+
+
+@receiver(post_page_move, dispatch_uid="cms_page_moved")
+def page_was_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    specific = instance.specific
+    if isinstance(specific, (EscalationGuidePage, ProcedurePage)):
+        specific.save(update_fields=["organisation"])

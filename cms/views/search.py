@@ -1,0 +1,7 @@
+"""Being written."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def search_view(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    raise Http404
