@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.db import router
+from django.db import router, transaction
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.db.models.options import Options
@@ -31,6 +31,10 @@ from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.slug import SlugInput
 
+from cms.services.organisation_removal import (
+    organisation_pages_discard,
+    organisation_unpublished_page,
+)
 from organisations.forms_admin import (
     EmailDomainAdminForm,
     EmailDomainFormSet,
@@ -97,6 +101,29 @@ class ProtectedDeleteView(DeleteView):
         return HttpResponseRedirect(reverse(self.edit_url_name, args=(quote(self.object.pk),)))
 
 
+class OrganisationDeleteView(ProtectedDeleteView):
+    """An organisation's never-published draft page and its editors' group go with it.
+
+    Those are made automatically when an organisation is created (cms.services.editors), so they
+    should not stop a mistaken organisation from being deleted. A page that has been published
+    does: published words are not deleted as a side effect.
+    """
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        draft = organisation_unpublished_page(self.object)
+        if draft is not None and self.blocking:
+            self.blocking[type(draft)._meta] -= 1
+            self.blocking = +self.blocking  # drop counts that reached zero
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not self.blocking:
+            with transaction.atomic():
+                organisation_pages_discard(organisation=self.object)
+                return super().form_valid(form)
+        return super().form_valid(form)
+
+
 class ChildFormInlinePanel(InlinePanel):
     """An `InlinePanel` whose rows use a given form and formset class, for row-level checks."""
 
@@ -146,7 +173,7 @@ class OrganisationViewSet(ModelViewSet):
     ordering = ["name"]
     list_per_page = 50
     copy_view_enabled = False  # an organisation is unique; copying one invites duplicates
-    delete_view_class = ProtectedDeleteView
+    delete_view_class = OrganisationDeleteView
     delete_template_name = ProtectedDeleteView.template_name
 
     edit_handler = ObjectList(

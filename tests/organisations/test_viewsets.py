@@ -15,9 +15,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from accounts.models import User
+from cms.models import OrganisationEditors, OrganisationPage
 from organisations.enums import Sector
 from organisations.models import EmailDomain, JobRole, Organisation, WorkforceHeadcount
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.cms.factories import organisation_page
 from tests.organisations.factories import (
     EmailDomainFactory,
     JobRoleFactory,
@@ -388,6 +390,31 @@ def test_organisation_without_members_can_be_deleted(admin_client: Client) -> No
     assert response.status_code == 302
     assert not Organisation.objects.exists()
     assert not EmailDomain.objects.exists()
+
+
+def test_organisation_deleted_takes_its_unpublished_page_and_editors_group(
+    admin_client: Client,
+) -> None:
+    """The draft page and editors' group made with an organisation do not stop its deletion."""
+    organisation = OrganisationFactory.create()
+    editors = OrganisationEditors.objects.get(organisation=organisation)
+    draft = OrganisationPage.objects.get(organisation=organisation, live=False)
+    response = admin_client.post(reverse("organisation_admin:delete", args=[organisation.pk]))
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+    assert not OrganisationPage.objects.filter(pk=draft.pk).exists()
+    assert not Group.objects.filter(pk=editors.group_id).exists()
+
+
+def test_organisation_with_a_published_page_cannot_be_deleted(admin_client: Client) -> None:
+    """Published words are never deleted as a side effect of deleting an organisation."""
+    page = organisation_page()
+    response = admin_client.post(reverse("organisation_admin:delete", args=[page.organisation_id]))
+    assert response.status_code == 302
+    assert Organisation.objects.filter(pk=page.organisation_id).exists()
+    shown = admin_client.get(response["Location"])
+    assertContains(shown, "cannot be deleted while it is still used by 1 organisation page.")
+    assert OrganisationEditors.objects.filter(organisation_id=page.organisation_id).exists()
 
 
 def test_job_role_in_use_cannot_be_deleted(admin_client: Client) -> None:
