@@ -377,6 +377,7 @@ class ProcedureIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["procedures"] = procedure_pages(under=self)
+        context["organisation_index"] = OrganisationIndexPage.objects.live().public().first()
         return context
 
 

@@ -119,7 +119,8 @@ def organisation_page(
     organisation: Organisation | None = None, *, live: bool = True, **fields: Any
 ) -> OrganisationPage:
     """The organisation's page (made as a draft when the organisation was), filled in."""
-    organisation = organisation or OrganisationFactory()
+    if organisation is None:
+        organisation = OrganisationFactory.create()
     page = OrganisationPage.objects.get(organisation=organisation)
     page.summary = fields.pop("summary", f"{organisation.name} works with children and families.")
     page.safeguarding_leads = fields.pop(
