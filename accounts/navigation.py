@@ -19,8 +19,11 @@ class NavItem:
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:
     user = getattr(request, "user", None)
+    # Finding where to escalate a concern is for everyone, signed in or not.
+    route_finder = reverse("cms:route_finder")
     if user is None or not user.is_authenticated:
         return [
+            NavItem("Where to escalate", route_finder, request.path == route_finder),
             NavItem("Sign in", reverse("account_login"), request.path == reverse("account_login")),
             NavItem(
                 "Create an account",
@@ -33,6 +36,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         ("Home", reverse("home")),
         ("Courses", reverse("training:catalogue")),
         ("My training", reverse("training:my_training")),
+        ("Where to escalate", route_finder),
     ]
     if roles.line_manager or roles.coordinator or roles.clerk or roles.partnership_team:
         items.append(("Approvals", reverse("training:approvals")))

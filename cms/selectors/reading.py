@@ -18,12 +18,14 @@ if TYPE_CHECKING:
 class ReadingState:
     """Where a signed-in reader stands with one page: confirmed this edition, an older one, or none.
 
-    `signed_in` is False for anonymous readers, who are not asked anything.
+    `signed_in` is False for anonymous readers, who are not asked anything. `noun` is how the
+    page calls itself to readers ("guide" or "procedure").
     """
 
     signed_in: bool
     current: Acknowledgement | None = None
     earlier: Acknowledgement | None = None
+    noun: str = "guide"
 
     @property
     def needs_confirming(self) -> bool:
@@ -32,12 +34,20 @@ class ReadingState:
 
 def reading_state_for(*, page: ReviewedPage, user: Any) -> ReadingState:
     """The reader's latest acknowledgement of `page`, in one query (none when signed out)."""
+    noun = page_noun(page)
     if user is None or not user.is_authenticated:
-        return ReadingState(signed_in=False)
+        return ReadingState(signed_in=False, noun=noun)
     latest = Acknowledgement.objects.filter(page_id=page.pk, user=user).order_by("-edition").first()
     if latest is not None and latest.edition == page.edition:
-        return ReadingState(signed_in=True, current=latest)
-    return ReadingState(signed_in=True, earlier=latest)
+        return ReadingState(signed_in=True, current=latest, noun=noun)
+    return ReadingState(signed_in=True, earlier=latest, noun=noun)
+
+
+def page_noun(page: ReviewedPage) -> str:
+    """What readers call the page: "procedure" for procedures, "guide" for escalation guides."""
+    from cms.models.pages import ProcedurePage
+
+    return "procedure" if isinstance(page, ProcedurePage) else "guide"
 
 
 @dataclass(frozen=True)
