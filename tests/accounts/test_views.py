@@ -49,13 +49,23 @@ def test_home_lists_a_managers_direct_reports(client):
     assert colleague.user.get_full_name() not in body
 
 
-def test_home_query_count_does_not_grow_with_reports(client, django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_reports(client, django_assert_num_queries):
     """The home page costs the same number of queries for 2 reports as for 20."""
     manager = MembershipFactory()
-    MembershipFactory.create_batch(20, organisation=manager.organisation, line_manager=manager)
+    MembershipFactory.create_batch(2, organisation=manager.organisation, line_manager=manager)
     client.force_login(manager.user)
-    with django_assert_max_num_queries(12):
+    client.get(reverse("home"))  # Wagtail caches the site's root paths on the first request.
+    with django_assert_num_queries(HOME_QUERIES):
         assert client.get(reverse("home")).status_code == 200
+    MembershipFactory.create_batch(18, organisation=manager.organisation, line_manager=manager)
+    with django_assert_num_queries(HOME_QUERIES):
+        assert client.get(reverse("home")).status_code == 200
+
+
+# Session and user, roles, the site and home page, the safeguarding contacts, the index pages,
+# the person's memberships and reports, the organisations whose people they see, and the
+# guides and procedures they are asked to read.
+HOME_QUERIES = 19
 
 
 @pytest.mark.parametrize(
