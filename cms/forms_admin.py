@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from accounts.roles import roles_for
+from organisations.enums import MembershipKind
 from organisations.models import Membership, Organisation
 
 
@@ -28,7 +29,7 @@ def review_owner_choices(parent_page: Any) -> QuerySet[Any]:
     return users.filter(
         pk__in=Membership.objects.current()
         .filter(organisation=organisation)
-        .exclude(kind="governor")
+        .exclude(kind=MembershipKind.GOVERNOR)
         .values("user")
     )
 
@@ -43,10 +44,11 @@ class ReviewedPageForm(WagtailAdminPageForm):
         if "review_owner" in self.fields:
             queryset = review_owner_choices(self.parent_page)
             if self.instance.review_owner_id:
-                queryset = queryset | type(queryset.model).objects.filter(
+                # Someone who has since left stays chosen until an editor picks a new owner.
+                queryset = queryset | queryset.model._default_manager.filter(
                     pk=self.instance.review_owner_id
                 )
-            self.fields["review_owner"].queryset = queryset.distinct()  # type: ignore[attr-defined]
+            self.fields["review_owner"].queryset = queryset.distinct()
         if "minor_change" in self.fields and not self.instance.edition:
             # The first publication is edition 1 whatever the tick says, so do not offer it.
             del self.fields["minor_change"]
@@ -63,7 +65,7 @@ class OrganisationPageForm(WagtailAdminPageForm):
         taken = Organisation.objects.filter(page__isnull=False)
         if self.instance.pk:
             taken = taken.exclude(page=self.instance)
-        field.queryset = Organisation.objects.exclude(pk__in=taken)  # type: ignore[attr-defined]
+        field.queryset = Organisation.objects.exclude(pk__in=taken)
         user = getattr(self, "for_user", None)
         if self.instance.pk and (user is None or not roles_for(user).partnership_team):
             field.disabled = True

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, post_page_move
 
@@ -26,12 +26,20 @@ def organisation_created(
 
 @receiver(post_save, sender=OrganisationPage, dispatch_uid="cms_organisation_page_saved")
 def organisation_page_saved(
-    sender: Any, instance: OrganisationPage, created: bool, raw: bool = False, **kwargs: Any
+    sender: Any,
+    instance: OrganisationPage,
+    created: bool,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
 ) -> None:
-    if created and not raw:
-        from cms.services.editors import organisation_page_permissions_grant
+    # A new page, or a saved organisation (the page row changes on publication, and for a
+    # draft on each save); saves of other fields alone (locks, revisions) change nothing here.
+    if raw or (update_fields is not None and "organisation" not in update_fields):
+        return
+    from cms.services.editors import organisation_page_permissions_grant
 
-        organisation_page_permissions_grant(page=instance)
+    organisation_page_permissions_grant(page=instance)
 
 
 def _sync_user_on_commit(user_id: int) -> None:
@@ -47,28 +55,38 @@ def _sync_user_on_commit(user_id: int) -> None:
     transaction.on_commit(sync)
 
 
+# What a row held when it was loaded, so a save that changes nothing about editing rights
+# (most saves: a new job role, a password, a sign-in) queues no work.
+USER_WATCHED = ("is_partnership_team", "is_active")
+
+
+@receiver(post_init, sender=Membership, dispatch_uid="cms_membership_loaded")
+def membership_loaded(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    instance._cms_was_web_editor = instance.is_web_editor  # type: ignore[attr-defined]
+
+
 @receiver(post_save, sender=Membership, dispatch_uid="cms_membership_saved")
 @receiver(post_delete, sender=Membership, dispatch_uid="cms_membership_deleted")
 def membership_changed(sender: Any, instance: Membership, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
+    """A web editor's membership changed (flag, dates, or gone): recheck their groups."""
+    was_editor = getattr(instance, "_cms_was_web_editor", False)
+    if not raw and (instance.is_web_editor or was_editor):
         _sync_user_on_commit(instance.user_id)
+    instance._cms_was_web_editor = instance.is_web_editor  # type: ignore[attr-defined]
+
+
+@receiver(post_init, sender=settings.AUTH_USER_MODEL, dispatch_uid="cms_user_loaded")
+def user_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
+    instance._cms_loaded = tuple(getattr(instance, name) for name in USER_WATCHED)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cms_user_saved")
-def user_saved(
-    sender: Any,
-    instance: Any,
-    created: bool,
-    raw: bool = False,
-    update_fields: Any = None,
-    **kwargs: Any,
-) -> None:
-    # Signing in saves last_login only; that changes nothing here.
-    if raw or (
-        update_fields is not None and not {"is_partnership_team", "is_active"} & set(update_fields)
-    ):
-        return
-    if created and not instance.is_partnership_team:
+def user_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """Joining or leaving the partnership team, or being deactivated, changes their groups."""
+    now = tuple(getattr(instance, name) for name in USER_WATCHED)
+    before = getattr(instance, "_cms_loaded", None)
+    instance._cms_loaded = now
+    if raw or (created and not instance.is_partnership_team) or (not created and now == before):
         return
     _sync_user_on_commit(instance.pk)
 

@@ -418,7 +418,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=7, minute=15),
         "options": {"expires": 23 * 60 * 60},
     },
-    # Web editors whose membership ended yesterday leave their editors' group (cms.services.editors).
+    # Web editors whose membership ended yesterday leave their editors' group
+    # (cms.services.editors).
     "cms-page-editors-sync": {
         "task": "cms.tasks.page_editors_sync_task",
         "schedule": crontab(hour=2, minute=0),
@@ -445,7 +446,11 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_USER_EDIT_FORM = "accounts.forms.WagtailUserEditForm"
 WAGTAIL_USER_CREATION_FORM = "accounts.forms.WagtailUserCreationForm"
 WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# PostgreSQL full-text search when the database is PostgreSQL (production), SQLite's FTS locally;
+# English stemming whatever the server's default text search configuration is.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "csv", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: it would send staff email hashes to a third party and break our CSP.

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import (
     PAGE_PERMISSION_CODENAMES,
     Collection,
@@ -126,8 +127,16 @@ def _free_slug(parent: Page, slug: str) -> str:
 
 
 def organisation_page_permissions_grant(*, page: OrganisationPage) -> None:
-    """Give the page's organisation's editors add and edit permission on it and below it."""
+    """Give the page's organisation's editors add and edit permission on it and below it.
+
+    Any other organisation's editors lose theirs on this page: the partnership team may change
+    which organisation a page is about, and the old organisation's editors must not keep it.
+    """
     editors = organisation_editors_ensure(organisation=page.organisation)
+    GroupPagePermission.objects.filter(
+        page=page,
+        group__in=OrganisationEditors.objects.exclude(pk=editors.pk).values("group"),
+    ).delete()
     for codename in ORGANISATION_PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
             group=editors.group, page=page, permission=_page_permission(codename)
@@ -199,23 +208,25 @@ def page_editors_sync_for_user(*, user: User) -> None:
 
 
 def page_editors_sync_all() -> int:
-    """Sync everyone who holds, or should hold, a managed group. Returns how many were checked."""
+    """Sync everyone who holds, or should hold, a managed group. Returns how many were checked.
+
+    Memberships end by date with no save to react to, so this runs every night.
+    """
     from organisations.models import Membership
 
     User = get_user_model()
-    managed = _managed_group_ids()
-    candidates = (
-        User.objects.filter(groups__in=managed)
-        .values_list("pk", flat=True)
-        .union(
-            User.objects.filter(is_partnership_team=True).values_list("pk", flat=True),
-            Membership.objects.filter(is_web_editor=True).values_list("user_id", flat=True),
-        )
-    )
     for organisation in _organisations_without_editors():
         organisation_editors_ensure(organisation=organisation)
+    managed = _managed_group_ids()
+    # Subqueries rather than joins or UNION: one row per person, and SQLite refuses a UNION of
+    # querysets that carry a default ordering (memberships do).
+    candidates = User.objects.filter(
+        Q(pk__in=User.groups.through.objects.filter(group_id__in=managed).values("user_id"))
+        | Q(is_partnership_team=True)
+        | Q(pk__in=Membership.objects.filter(is_web_editor=True).values("user_id"))
+    )
     checked = 0
-    for user in User.objects.filter(pk__in=list(candidates)).iterator():
+    for user in candidates.iterator():
         page_editors_sync_for_user(user=user)
         checked += 1
     return checked
