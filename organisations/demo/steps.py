@@ -16,6 +16,8 @@ from django.utils import timezone
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from cms.demo.reading import page_reading_seed
+from cms.demo.site import published_pages_seed
 from organisations.demo.accounts import DEMO_PASSWORD, demo_accounts_seed
 from organisations.demo.context import DemoSeed
 from organisations.demo.governors import governing_boards_seed
@@ -56,6 +58,8 @@ SEED_STEPS: list[SeedStep] = [
     training_requirements_seed,
     compliance_history_seed,
     compliance_evidence_seed,
+    published_pages_seed,
+    page_reading_seed,
 ]
 
 
