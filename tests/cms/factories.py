@@ -115,6 +115,14 @@ def publish(page: Any, user: Any = None) -> Any:
     return page
 
 
+def _live_or_draft(page: Any, *, live: bool) -> Any:
+    """Publish `page`, or with `live` false leave it as a draft with one revision."""
+    if live:
+        return publish(page)
+    page.save_revision()
+    return page
+
+
 def organisation_page(
     organisation: Organisation | None = None, *, live: bool = True, **fields: Any
 ) -> OrganisationPage:
@@ -128,10 +136,7 @@ def organisation_page(
     )
     for name, value in fields.items():
         setattr(page, name, value)
-    if live:
-        return publish(page)
-    page.save_revision()
-    return page
+    return _live_or_draft(page, live=live)
 
 
 def guide_page(
@@ -156,10 +161,7 @@ def guide_page(
         **review_dates(),
     } | fields
     page = parent.add_child(instance=EscalationGuidePage(live=False, **values))
-    if live:
-        return publish(page)
-    page.save_revision()
-    return page
+    return _live_or_draft(page, live=live)
 
 
 def procedure_page(parent: Any = None, *, live: bool = True, **fields: Any) -> ProcedurePage:
@@ -177,10 +179,7 @@ def procedure_page(parent: Any = None, *, live: bool = True, **fields: Any) -> P
         **review_dates(),
     } | fields
     page = parent.add_child(instance=ProcedurePage(live=False, **values))
-    if live:
-        return publish(page)
-    page.save_revision()
-    return page
+    return _live_or_draft(page, live=live)
 
 
 def standard_page(**fields: Any) -> StandardPage:

@@ -27,8 +27,9 @@ from cms.selectors.reading_rates import (
 )
 from cms.services.reading import page_acknowledge
 from organisations.models import Membership, Organisation
-from tests.accounts.factories import UserFactory, enrol_totp
+from tests.accounts.factories import UserFactory
 from tests.cms import factories
+from tests.cms.admin_forms import signed_in
 from tests.organisations.factories import JobRoleFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +56,6 @@ def _readings(organisation: Organisation) -> Any:
 
 def _readers(organisation: Organisation, count: int, **fields: Any) -> list[Membership]:
     return [MembershipFactory(organisation=organisation, **fields) for _ in range(count)]
-
-
-def _sign_in(client: Client, user: Any) -> None:
-    enrol_totp(user)
-    client.force_login(user)
 
 
 # Rates -------------------------------------------------------------------------------------
@@ -224,7 +220,7 @@ def test_each_organisations_guide_is_in_date_due_soon_overdue_waiting_or_missing
 @pytest.fixture
 def partnership(client: Client) -> Any:
     user = UserFactory(partnership_team=True)
-    _sign_in(client, user)
+    signed_in(client, user)
     return user
 
 
@@ -285,7 +281,7 @@ def test_a_coordinator_sees_their_own_organisation_and_no_partnership_figures(
     _guide(OrganisationFactory(name="Beta Health"))
     factories.procedure_page(title="Information sharing protocol")
     coordinator = MembershipFactory(organisation=mine.organisation, coordinator=True)
-    _sign_in(client, coordinator.user)
+    signed_in(client, coordinator.user)
     response = client.get(OVERVIEW)
     body = response.content.decode()
     assert response.status_code == 200

@@ -26,15 +26,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
-from wagtail import blocks
-from wagtail.fields import StreamField
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
 )
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, querydict_from_html
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from accounts.models import User
 from cms.models import EscalationGuidePage, OrganisationEditors, OrganisationPage
@@ -46,8 +44,8 @@ from cms.services.editors import (
 from organisations.enums import Sector
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.cms.admin_forms import edit_form_data, new_guide_form_data, signed_in
 from tests.cms.factories import (
-    disagreement,
     guide_page,
     home_page,
     organisation_index,
@@ -55,113 +53,8 @@ from tests.cms.factories import (
     procedure_index,
     procedure_page,
     publish,
-    review_dates,
-    route,
-    stage,
 )
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-
-# Admin form data -----------------------------------------------------------------------------
-#
-# Wagtail's admin sends StreamFields as flat, numbered form fields, built in the browser from
-# JSON. These helpers build the same fields from a block value, so a test can post what an
-# editor's browser would.
-
-
-def block_form_data(block: blocks.Block, value: Any) -> Any:
-    """A block value as the nested form data Wagtail's page form reads back."""
-    if isinstance(block, blocks.BaseStreamBlock):
-        return _numbered(
-            {
-                "type": child.block_type,
-                "value": block_form_data(child.block, child.value),
-                "id": child.id or "",
-            }
-            for child in value
-        )
-    if isinstance(block, blocks.ListBlock):
-        return _numbered(
-            {"value": block_form_data(block.child_block, child.value), "id": child.id or ""}
-            for child in value.bound_blocks
-        )
-    if isinstance(block, blocks.BaseStructBlock):
-        return {
-            name: block_form_data(child, value[name]) for name, child in block.child_blocks.items()
-        }
-    if isinstance(block, blocks.BooleanBlock):
-        return "on" if value else ""
-    state = block.get_form_state(value)
-    if isinstance(state, list):  # a single-choice select gives its value as a list
-        return state[0] if state else ""
-    return "" if state is None else state
-
-
-def _numbered(items: Any) -> dict[str, Any]:
-    data = {
-        str(index): {**item, "deleted": "", "order": str(index)} for index, item in enumerate(items)
-    }
-    return {**data, "count": str(len(data))}
-
-
-def stream_form_data(model: type[Page], **raw: Any) -> dict[str, Any]:
-    """StreamField values, given as the raw data the factories use, as posted form fields."""
-    data: dict[str, Any] = {}
-    for name, value in raw.items():
-        stream_field = model._meta.get_field(name)
-        assert isinstance(stream_field, StreamField)
-        block = stream_field.stream_block
-        data.update(nested_form_data({name: block_form_data(block, block.to_python(value))}))
-    return data
-
-
-def edit_form_data(client: Client, page: Page, **changes: Any) -> dict[str, Any]:
-    """What the admin's edit form posts for `page` as it opens for the signed-in person, with
-    `changes` made (a change of None leaves a field out, as an unticked box is)."""
-    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-    assert response.status_code == 200
-    data: dict[str, Any] = querydict_from_html(
-        response.content.decode(), form_id="page-edit-form"
-    ).dict()
-    latest = page.specific_class.objects.get(pk=page.pk).get_latest_revision_as_object()
-    for model_field in type(latest)._meta.get_fields():
-        if isinstance(model_field, StreamField):
-            block = model_field.stream_block
-            value = getattr(latest, model_field.name)
-            data.update(nested_form_data({model_field.name: block_form_data(block, value)}))
-    data.update(nested_form_data({"comments": inline_formset([])}))
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not None}
-
-
-def new_guide_form_data(**fields: Any) -> dict[str, Any]:
-    """The admin's "add escalation guide" form, filled in."""
-    dates = review_dates()
-    return {
-        "title": "How to escalate a concern",
-        "slug": "escalation",
-        "summary": "For staff whose safeguarding concern is not being acted on.",
-        "review_owner": "",
-        "review_owner_title": "Head of Safeguarding",
-        "last_reviewed": dates["last_reviewed"].isoformat(),
-        "next_review": dates["next_review"].isoformat(),
-        **stream_form_data(
-            EscalationGuidePage,
-            stages=[stage("Talk to the practitioner"), stage("Talk to their manager")],
-            urgent_route=route("Urgent concern"),
-            out_of_hours_route=route("Out of hours", role="Emergency duty team"),
-            disagreement=disagreement(),
-        ),
-        **nested_form_data({"comments": inline_formset([])}),
-        **fields,
-    }
-
-
-def signed_in(client: Client, user: User) -> Client:
-    """`client` signed in as `user`, with MFA set up as every admin user must have."""
-    enrol_totp(user)
-    client.force_login(user)
-    return client
-
 
 # The world ----------------------------------------------------------------------------------
 

@@ -16,9 +16,8 @@ from wagtail.models import Page
 from accounts.models import User
 from cms.forms_admin import review_owner_choices
 from cms.models import OrganisationPage
-from cms.services.editors import page_editors_sync_for_user
-from organisations.models import Organisation
-from tests.accounts.factories import UserFactory, enrol_totp
+from tests.accounts.factories import UserFactory
+from tests.cms.admin_forms import edit_form_data, partnership_team_member, web_editor
 from tests.cms.factories import (
     guide_page,
     organisation_index,
@@ -26,7 +25,6 @@ from tests.cms.factories import (
     procedure_index,
     procedure_page,
 )
-from tests.cms.test_editors import edit_form_data
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,20 +37,6 @@ def _form(page: Page, user: User | None = None, data: dict[str, Any] | None = No
     return form_class(
         data, instance=specific, parent_page=specific.get_parent().specific, for_user=user
     )
-
-
-def _editor(organisation: Organisation) -> User:
-    user: User = MembershipFactory.create(organisation=organisation, web_editor=True).user
-    page_editors_sync_for_user(user=user)
-    enrol_totp(user)
-    return user
-
-
-def _team_member() -> User:
-    user: User = UserFactory.create(partnership_team=True)
-    page_editors_sync_for_user(user=user)
-    enrol_totp(user)
-    return user
 
 
 # Review owners ------------------------------------------------------------------------------
@@ -132,7 +116,7 @@ def test_an_owner_who_has_left_stays_chosen(people: dict[str, Any]) -> None:
 def test_the_admin_shows_the_review_owner_list(client: Client, people: dict[str, Any]) -> None:
     """In the admin, the editor's "Review owner" list names the organisation's staff only."""
     page = organisation_page(people["organisation"])
-    client.force_login(_editor(people["organisation"]))
+    client.force_login(web_editor(people["organisation"]))
     response = client.get(
         reverse("wagtailadmin_pages:add", args=["cms", "escalationguidepage", page.pk])
     )
@@ -156,7 +140,7 @@ def test_small_correction_is_unticked_each_time_the_form_opens(client: Client) -
     assert guide.get_latest_revision_as_object().minor_change is True
     assert _form(guide.get_latest_revision_as_object()).initial["minor_change"] is False
 
-    client.force_login(_editor(guide.organisation))
+    client.force_login(web_editor(guide.organisation))
     response = client.get(reverse("wagtailadmin_pages:edit", args=[guide.pk]))
     assertContains(response, 'name="minor_change"')
     assert "minor_change" not in edit_form_data(client, guide)
@@ -166,7 +150,7 @@ def test_small_correction_is_not_offered_before_the_first_publication(client: Cl
     """A guide that has never been published has no "small correction" tick, when added or
     when its draft is edited: its first publication is edition 1 whatever."""
     page = organisation_page()
-    client.force_login(_editor(page.organisation))
+    client.force_login(web_editor(page.organisation))
     response = client.get(
         reverse("wagtailadmin_pages:add", args=["cms", "escalationguidepage", page.pk])
     )
@@ -189,7 +173,7 @@ def test_an_editor_cannot_change_which_organisation_the_page_is_about(client: Cl
     page = organisation_page()
     other = OrganisationFactory.create()
     OrganisationPage.objects.get(organisation=other).delete()  # so `other` is free to choose
-    editor = _editor(page.organisation)
+    editor = web_editor(page.organisation)
     assert _form(page, editor).fields["organisation"].disabled
 
     client.force_login(editor)
@@ -207,7 +191,7 @@ def test_the_partnership_team_chooses_among_organisations_without_a_page() -> No
     free = OrganisationFactory.create()
     OrganisationPage.objects.get(organisation=free).delete()
     OrganisationFactory.create()  # has its own page, so is not offered
-    field = _form(page, _team_member()).fields["organisation"]
+    field = _form(page, partnership_team_member()).fields["organisation"]
     assert not field.disabled
     assert set(field.queryset) == {page.organisation, free}
 
@@ -219,7 +203,9 @@ def test_a_new_organisation_page_offers_only_organisations_without_one() -> None
     OrganisationPage.objects.get(organisation=free).delete()
     form_class = OrganisationPage.get_edit_handler().get_form_class()
     form = form_class(
-        instance=OrganisationPage(), parent_page=organisation_index(), for_user=_team_member()
+        instance=OrganisationPage(),
+        parent_page=organisation_index(),
+        for_user=partnership_team_member(),
     )
     assert free in form.fields["organisation"].queryset
     assert taken not in form.fields["organisation"].queryset

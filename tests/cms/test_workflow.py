@@ -15,12 +15,10 @@ from wagtail.models import Page, PageLogEntry, TaskState, WorkflowState
 
 from accounts.models import User
 from cms.models import EscalationGuidePage, OrganisationPage, ProcedurePage
-from cms.services.editors import page_editors_sync_for_user
 from cms.services.site_tree import WORKFLOW_NAME
-from tests.accounts.factories import UserFactory, enrol_totp
+from tests.cms.admin_forms import edit_form_data, partnership_team_member, web_editor
 from tests.cms.factories import guide_page, organisation_page, procedure_page
-from tests.cms.test_editors import edit_form_data
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +37,15 @@ class Team:
         return EscalationGuidePage.objects.get(pk=self.guide.pk)
 
 
-def _person(**fields: Any) -> User:
-    user: User = UserFactory.create(**fields)
-    enrol_totp(user)
-    return user
-
-
 @pytest.fixture
 def team() -> Team:
     """A published guide (edition 1), its organisation's web editor and two of the partnership
     team, each in the groups their roles give them."""
     organisation = OrganisationFactory.create(name="Lewisham Children's Social Care")
     guide = guide_page(organisation_page(organisation))
-    editor = _person(first_name="Eleanor", last_name="Editor")
-    MembershipFactory.create(user=editor, organisation=organisation, web_editor=True)
-    approver = _person(first_name="Amir", last_name="Approver", is_partnership_team=True)
-    colleague = _person(first_name="Chloe", last_name="Colleague", is_partnership_team=True)
-    for user in (editor, approver, colleague):
-        page_editors_sync_for_user(user=user)
+    editor = web_editor(organisation, first_name="Eleanor", last_name="Editor")
+    approver = partnership_team_member(first_name="Amir", last_name="Approver")
+    colleague = partnership_team_member(first_name="Chloe", last_name="Colleague")
     return Team(guide=guide, editor=editor, approver=approver, colleague=colleague)
 
 
@@ -236,11 +225,8 @@ def test_a_new_organisations_page_goes_live_once_approved(client: Client) -> Non
     """The draft page made for a new organisation is filled in by its editor, submitted, and
     published for the first time when the partnership team approves it."""
     organisation = OrganisationFactory.create(name="Catford Youth Club", slug="catford-youth")
-    editor = _person()
-    MembershipFactory.create(user=editor, organisation=organisation, web_editor=True)
-    approver = _person(is_partnership_team=True)
-    for user in (editor, approver):
-        page_editors_sync_for_user(user=user)
+    editor = web_editor(organisation)
+    approver = partnership_team_member()
     page = OrganisationPage.objects.get(organisation=organisation)
     assert not page.live
 
@@ -261,8 +247,7 @@ def test_the_partnership_team_publishes_its_own_procedures_directly(client: Clie
     """The partnership team holds publish permission, so a change to a partnership procedure
     can go live at once without a workflow."""
     procedure = procedure_page()
-    team_member = _person(is_partnership_team=True)
-    page_editors_sync_for_user(user=team_member)
+    team_member = partnership_team_member()
     client.force_login(team_member)
     data = edit_form_data(client, procedure, summary="When and how to share information.")
     data["action-publish"] = "action-publish"
