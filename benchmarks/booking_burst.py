@@ -36,29 +36,36 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import (
+    HOST,
+    PROJECT,
+    fresh_database,
+    get,
+    gunicorn,
+    is_postgresql,
+    manage,
+    percentile,
+    production_env,
+)
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 COURSE = "working-together-to-safeguard-children"
-# How long the server may take to start, and any one request to answer.
-START_TIMEOUT = 60.0
+# How long any one request may take to answer.
 REQUEST_TIMEOUT = 60.0
 # Fetching the session pages for the CSRF cookies is not timed; a few at a time is enough.
 PREPARING_THREADS = 8
@@ -80,104 +87,10 @@ class Result:
     error: str = ""
 
 
-@contextmanager
-def throwaway_database(server_url: str) -> Iterator[str]:
-    """An empty PostgreSQL database on the server, dropped afterwards."""
-    import psycopg
-
-    parts = urlsplit(server_url)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("The burst needs PostgreSQL: give --database-url postgres://…")
-    name = f"booking_burst_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"Dropped the database {name}.")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, check=True, stdout=sys.stderr
-    )
-
-
-def get(host: str, port: int, path: str, cookie: str = "") -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
-    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response
-
-
-@contextmanager
-def gunicorn(*, env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[str, int]]:
-    """The site served by gunicorn on 127.0.0.1, stopped (and its workers with it) at the end."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        str(int(REQUEST_TIMEOUT)),
-    ]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            command,
-            cwd=PROJECT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn stopped at start:\n{log.read_text()[-3000:]}")
-            try:
-                if get("127.0.0.1", port, "/accounts/login/").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not answer within {START_TIMEOUT:.0f} s.")
-            time.sleep(0.3)
-        print(f"gunicorn ({workers} workers) is serving on 127.0.0.1:{port}.")
-        yield "127.0.0.1", port
-    finally:
-        # Our own server only: its process group, which holds the master and its workers.
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
-        print("gunicorn stopped.")
-
-
 def django_start(env: dict[str, str]) -> None:
     """Set Django up in this process, on the same database and SECRET_KEY as the server."""
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(PROJECT))
     import django
 
     django.setup()
@@ -265,7 +178,11 @@ def csrf_fetch(host: str, port: int, path: str, people: list[Person]) -> None:
 
     def fetch(person: Person) -> None:
         response = get(
-            host, port, path, cookie=f"{settings.SESSION_COOKIE_NAME}={person.session_key}"
+            host,
+            port,
+            path,
+            timeout=REQUEST_TIMEOUT,
+            cookie=f"{settings.SESSION_COOKIE_NAME}={person.session_key}",
         )
         if response.status != 200:
             raise SystemExit(f"The session page answered {response.status} for {person.email}.")
@@ -361,7 +278,7 @@ def report(session_pk: int, results: list[Result], *, places: int) -> bool:
     expected_waiting = len(results) - places
     print(f"{len(results)} concurrent POSTs for {places} places:")
     if latencies:
-        p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+        p95 = percentile(latencies, 0.95)
         print(f"  throughput  {len(finished) / span:.0f} requests/s ({span:.2f} s for all)")
         print(
             f"  latency     p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
@@ -433,8 +350,12 @@ def main() -> int:
         )
         return 0 if ok else 1
 
+    if not is_postgresql(options.database_url):
+        raise SystemExit("The burst needs PostgreSQL: give --database-url postgres://…")
     with (
-        throwaway_database(options.database_url) as database_url,
+        fresh_database(
+            options.database_url, prefix="booking_burst", say_dropped=True
+        ) as database_url,
         tempfile.TemporaryDirectory(prefix="booking-burst-") as folder,
     ):
         # The production settings, except static files: the page's CSS and images are never
@@ -447,33 +368,26 @@ def main() -> int:
             'STORAGES["staticfiles"] = '
             '{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405\n'
         )
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([folder, str(PROJECT)]),
-            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "CELERY_BROKER_URL": "",
-            "REDIS_URL": "",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = production_env(
+            database_url,
+            DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
+            PYTHONPATH=os.pathsep.join([folder, str(PROJECT)]),
+        )
         started = time.perf_counter()
         manage("migrate", "--no-input", "-v", "0", env=env)
         manage("seed_demo", "--force", "--people", str(options.people), "-v", "0", env=env)
         print(f"Database migrated and seeded in {time.perf_counter() - started:.0f} s.")
         sys.path.insert(0, folder)
         django_start(env)
-        with gunicorn(env=env, workers=options.workers, log=Path(folder) / "gunicorn.log") as (
-            host,
-            port,
-        ):
+        with gunicorn(
+            env=env,
+            workers=options.workers,
+            log=Path(folder) / "gunicorn.log",
+            ready_path="/accounts/login/",
+            timeout=REQUEST_TIMEOUT,
+        ) as port:
             ok = run(
-                host=host,
+                host=HOST,
                 port=port,
                 requests=options.requests,
                 places=options.places,

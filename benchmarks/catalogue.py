@@ -24,57 +24,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import fresh_database, manage, percentile
+
 SEED_TARGET_SECONDS = 120.0
 PRACTITIONER = "practitioner@demo.example"
-
-
-@contextmanager
-def fresh_database(url: str | None, *, keep: bool) -> Iterator[str]:
-    """A URL for an empty database, made for this run and removed after it."""
-    if url is None:
-        with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("--database-url must be a PostgreSQL server; leave it out for SQLite.")
-    import psycopg
-
-    name = f"catalogue_bench_{os.getpid()}"
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        if not keep:
-            with psycopg.connect(server, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def manage(*args: str, env: dict[str, str]) -> float:
-    """Run a management command in a fresh Python and return how long it took."""
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, check=True, stdout=sys.stderr
-    )
-    return time.perf_counter() - started
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of the values fall (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
 
 
 def measure(runs: int) -> list[tuple[str, float, float, int, int]]:
@@ -151,7 +110,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database.")
     options = parser.parse_args()
 
-    with fresh_database(options.database_url, keep=options.keep) as database_url:
+    with fresh_database(
+        options.database_url, prefix="catalogue_bench", keep=options.keep
+    ) as database_url:
         env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true", "LOG_LEVEL": "WARNING"}
         migrate_seconds = manage("migrate", "--no-input", "-v", "0", env=env)
         seed_seconds = manage(
@@ -164,7 +125,6 @@ def main() -> int:
         )
         os.environ.update(env)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        sys.path.insert(0, str(PROJECT))
         results = measure(options.runs)
         from django.db import connections
 

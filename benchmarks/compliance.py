@@ -39,54 +39,20 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import fresh_database, manage
+
 TARGET_SECONDS = 1.0
 STATUSES = ("in_date", "due_soon", "overdue", "missing", "new_starter")
 
 Counts = dict[tuple[int, int], tuple[int, ...]]
-
-
-@contextmanager
-def fresh_database(url: str | None, *, keep: bool) -> Iterator[str]:
-    """A URL for an empty database, made for this run and removed after it."""
-    if url is None:
-        with tempfile.TemporaryDirectory(prefix="compliance-bench-") as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("--database-url must be a PostgreSQL server; leave it out for SQLite.")
-    import psycopg
-
-    name = f"bench_compliance_{os.getpid()}"
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        if not keep:
-            with psycopg.connect(server, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def manage(*args: str, env: dict[str, str]) -> float:
-    """Run a management command in a fresh Python and return how long it took."""
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, check=True, stdout=sys.stderr
-    )
-    return time.perf_counter() - started
 
 
 # The hand-written aggregate ---------------------------------------------------------------------
@@ -305,7 +271,6 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE on PostgreSQL.")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(PROJECT))
 
     if options.reuse:
         url = options.database_url or os.environ.get("DATABASE_URL")
@@ -315,7 +280,9 @@ def main() -> int:
         _, median = measure(options.runs, explain=options.explain)
         return 0 if median <= TARGET_SECONDS else 1
 
-    with fresh_database(options.database_url, keep=options.keep) as database_url:
+    with fresh_database(
+        options.database_url, prefix="bench_compliance", keep=options.keep
+    ) as database_url:
         env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true", "LOG_LEVEL": "WARNING"}
         os.environ.update(env)
         migrate_seconds = manage("migrate", "--no-input", "-v", "0", env=env)

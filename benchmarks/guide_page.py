@@ -44,28 +44,29 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-PROJECT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import (
+    HOST,
+    fresh_database,
+    gunicorn,
+    manage,
+    percentile,
+    production_env,
+)
+
 # The demo guide's organisation, and the stage count a guide needs to count as "like the demo's".
 ORGANISATION_SLUG = "lewisham-childrens-social-care"
 MIN_STAGES = 4
-# How long the server may take to start, and any one request to answer.
-START_TIMEOUT = 60.0
+# How long any one request may take to answer.
 REQUEST_TIMEOUT = 30.0
 # Enough to import and render every template in every worker before timing starts.
 WARM_UP_SECONDS = 2.0
@@ -94,43 +95,9 @@ class Load:
     failure: str = ""
 
 
-@contextmanager
-def fresh_database(url: str | None) -> Iterator[str]:
-    """A URL for an empty database, made for this run and removed after it."""
-    if url is None:
-        with tempfile.TemporaryDirectory(prefix="guide-page-bench-", dir="/tmp") as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("--database-url must be a PostgreSQL server; leave it out for SQLite.")
-    import psycopg
-
-    name = f"guide_page_bench_{os.getpid()}"
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"Dropped the database {name}.")
-
-
-def manage(*args: str, env: dict[str, str]) -> float:
-    """Run a management command in a fresh Python and return how long it took."""
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, check=True, stdout=sys.stderr
-    )
-    return time.perf_counter() - started
-
-
 def django_start(env: dict[str, str]) -> None:
     """Set Django up in this process, on the same database and settings as the server."""
     os.environ.update(env)
-    sys.path.insert(0, str(PROJECT))
     import django
 
     django.setup()
@@ -226,77 +193,6 @@ def queries_count(targets: list[Target], *, show: bool) -> None:
                 print(f"  SELECT …{sql[sql.find(' FROM ') :][:400]}")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def status_of(port: int, path: str) -> int:
-    connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-@contextmanager
-def gunicorn(*, env: dict[str, str], workers: int, log: Path, ready: str) -> Iterator[int]:
-    """The site served by gunicorn on 127.0.0.1, stopped (and its workers with it) at the end."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        str(int(REQUEST_TIMEOUT)),
-    ]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            command,
-            cwd=PROJECT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn stopped at start:\n{log.read_text()[-3000:]}")
-            try:
-                status = status_of(port, ready)
-                if status == 200:
-                    break
-                raise SystemExit(f"{ready} answered {status}:\n{log.read_text()[-3000:]}")
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not answer within {START_TIMEOUT:.0f} s.")
-            time.sleep(0.3)
-        print(f"gunicorn ({workers} workers) is serving on {HOST}:{port}.")
-        yield port
-    finally:
-        # Our own server only: its process group, which holds the master and its workers.
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
-        print("gunicorn stopped.")
-
-
 def load(port: int, path: str, *, seconds: float, concurrency: int) -> Load:
     """`concurrency` threads send GET after GET for `seconds`; the first non-200 stops them."""
     result = Load()
@@ -345,12 +241,6 @@ def load(port: int, path: str, *, seconds: float, concurrency: int) -> Load:
     return result
 
 
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of the values fall (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="Timed load per page.")
@@ -365,24 +255,12 @@ def main() -> int:
         raise SystemExit("--seconds, --concurrency and --workers must be above 0.")
 
     with (
-        fresh_database(options.database_url) as database_url,
+        fresh_database(
+            options.database_url, prefix="guide_page_bench", folder_in="/tmp", say_dropped=True
+        ) as database_url,
         tempfile.TemporaryDirectory(prefix="guide-page-static-", dir="/tmp") as folder,
     ):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": f"{HOST},localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "STATIC_ROOT": str(Path(folder) / "static"),
-            "CELERY_BROKER_URL": "",
-            "REDIS_URL": "",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = production_env(database_url, STATIC_ROOT=str(Path(folder) / "static"))
         started = time.perf_counter()
         manage("migrate", "--no-input", "-v", "0", env=env)
         manage("seed_demo", "--force", "-v", "0", env=env)
@@ -400,7 +278,11 @@ def main() -> int:
         # Other work on the machine takes CPU from both server and load: say how busy it was.
         load_before = os.getloadavg()[0]
         with gunicorn(
-            env=env, workers=options.workers, log=Path(folder) / "gunicorn.log", ready="/"
+            env=env,
+            workers=options.workers,
+            log=Path(folder) / "gunicorn.log",
+            ready_path="/",
+            timeout=REQUEST_TIMEOUT,
         ) as port:
             for target in targets:
                 for seconds in (WARM_UP_SECONDS, options.seconds):

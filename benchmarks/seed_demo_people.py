@@ -19,52 +19,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import fresh_database, manage
+
 TARGET_SECONDS = 120.0
-
-
-@contextmanager
-def fresh_database(url: str | None, *, keep: bool) -> Iterator[str]:
-    """A URL for an empty database, made for this run and removed after it."""
-    if url is None:
-        with tempfile.TemporaryDirectory(prefix="seed-demo-bench-") as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        yield url
-        return
-    import psycopg
-
-    name = f"seed_demo_bench_{os.getpid()}"
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        if not keep:
-            with psycopg.connect(server, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE "{name}"')
-
-
-def manage(*args: str, database_url: str) -> float:
-    """Run a management command against the database and return how long it took."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true", "LOG_LEVEL": "WARNING"}
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, check=True, stdout=sys.stderr
-    )
-    return time.perf_counter() - started
 
 
 def main() -> int:
@@ -78,10 +41,13 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=TARGET_SECONDS, help="Seconds allowed.")
     options = parser.parse_args()
 
-    with fresh_database(options.database_url, keep=options.keep) as database_url:
+    with fresh_database(
+        options.database_url, prefix="seed_demo_bench", keep=options.keep, other_url_as_is=True
+    ) as database_url:
         engine = urlsplit(database_url).scheme
-        migrate_seconds = manage("migrate", "--no-input", "-v", "0", database_url=database_url)
-        seconds = manage("seed_demo", "--people", str(options.people), database_url=database_url)
+        env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true", "LOG_LEVEL": "WARNING"}
+        migrate_seconds = manage("migrate", "--no-input", "-v", "0", env=env)
+        seconds = manage("seed_demo", "--people", str(options.people), env=env)
     print(f"database: {engine} (migrations took {migrate_seconds:.1f} s, not counted)")
     print(f"seed_demo --people {options.people}: {seconds:.1f} s in total")
     print(f"{options.people / seconds:,.0f} people a second")
