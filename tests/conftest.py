@@ -95,6 +95,36 @@ def _celery_tasks_run_in_test() -> Iterator[None]:
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture
+def tasks_queued_on_broker() -> Iterator[None]:
+    """Undo the suite's eager tasks (above), so tasks travel through Redis to a real worker.
+
+    For the worker tests (`redis` marker) only, with `private_queue`.
+    """
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def private_queue() -> Iterator[str]:
+    """A queue of the test's own, so the CI's separate worker, which listens on the default
+    queue and reads the real database rather than the test one, cannot take the test's tasks
+    (the tasks a swept task queues go there too, to the test's worker)."""
+    import uuid
+
+    from config.celery import app
+
+    name = f"test-{uuid.uuid4().hex}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = name
+    yield name
+    app.conf.task_default_queue = previous
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache, so one test's sign-ins never trip another's

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import runpy
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,26 +26,6 @@ SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py
 
 # Long enough for a worker on a busy two-core CI machine; a healthy one answers in milliseconds.
 RESULT_TIMEOUT = 20
-
-
-@pytest.fixture
-def tasks_queued_on_broker() -> Iterator[None]:
-    """Undo the suite's eager tasks (tests/conftest.py), so tasks travel through Redis."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def private_queue() -> Iterator[str]:
-    """A queue of the test's own, so the CI's separate worker, which listens on the default
-    queue and reads the real database rather than the test one, cannot take the task."""
-    name = f"test-{uuid.uuid4().hex}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_default_queue = previous
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,6 @@ through a real worker and Redis (`redis`)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,6 +18,7 @@ from cms.models import ReviewReminder
 from config.celery import app
 from organisations.models import Membership
 from tests.accounts.factories import UserFactory
+from tests.celery_workers import tasks_a_new_worker_registers
 from tests.cms.factories import guide_page, organisation_page, procedure_page
 from tests.organisations.factories import MembershipFactory
 
@@ -97,47 +93,13 @@ def test_beat_runs_both_tasks() -> None:
 def test_a_worker_knows_the_cms_tasks() -> None:
     """A worker started with `celery -A config worker` registers the tasks beat sends it (in a
     fresh process: this one has imported them already)."""
-    program = (
-        "import django; django.setup(); "
-        "from config.celery import app; app.loader.import_default_modules(); "
-        "print('\\n'.join(sorted(app.tasks)))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        timeout=120,
-    )
-
-    assert set(result.stdout.split()) >= BEAT_TASKS
+    assert tasks_a_new_worker_registers() >= BEAT_TASKS
 
 
 # Through a real worker (Redis) -----------------------------------------------------------------
 #
 # As in tests/test_celery.py: a worker inside the test process, on a queue of the test's own, so
 # it reads the test database and CI's separate worker cannot take the tasks.
-
-
-@pytest.fixture
-def tasks_queued_on_broker() -> Iterator[None]:
-    """Undo the suite's eager tasks (tests/conftest.py), so tasks travel through Redis."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def private_queue() -> Iterator[str]:
-    """A queue of the test's own, so the CI's separate worker, which listens on the default
-    queue and reads the real database rather than the test one, cannot take the task."""
-    name = f"test-{uuid.uuid4().hex}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_default_queue = previous
 
 
 @pytest.mark.redis

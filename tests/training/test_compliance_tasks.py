@@ -4,13 +4,9 @@ too (`redis`), and with real threads on PostgreSQL (`postgres`)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,6 +21,7 @@ from django.utils import timezone
 
 from config.celery import app
 from organisations.models import Membership
+from tests.celery_workers import tasks_a_new_worker_registers
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.training.factories import (
     RequirementFactory,
@@ -189,20 +186,7 @@ def test_beat_runs_both_sweeps() -> None:
 def test_a_worker_knows_the_compliance_tasks() -> None:
     """A worker started with `celery -A config worker` registers the tasks beat sends it (in a
     fresh process: this one has imported them already)."""
-    program = (
-        "import django; django.setup(); "
-        "from config.celery import app; app.loader.import_default_modules(); "
-        "print('\\n'.join(sorted(app.tasks)))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        timeout=120,
-    )
-    registered = set(result.stdout.split())
+    registered = tasks_a_new_worker_registers()
 
     assert {
         *BEAT_TASKS,
@@ -293,25 +277,6 @@ def test_two_digest_sweeps_at_once_send_one_email(
 #
 # As in tests/training/test_tasks_worker.py: a worker inside the test process, on a queue of the
 # test's own, so it reads the test database and CI's separate worker cannot take the tasks.
-
-
-@pytest.fixture
-def tasks_queued_on_broker() -> Iterator[None]:
-    """Undo the suite's eager tasks (tests/conftest.py), so tasks travel through Redis."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def private_queue() -> Iterator[str]:
-    """A queue of the test's own: the sweeps' send tasks go there too, to this worker."""
-    name = f"test-{uuid.uuid4().hex}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_default_queue = previous
 
 
 def wait_for_emails(count: int) -> None:

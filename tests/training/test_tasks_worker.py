@@ -7,8 +7,6 @@ so it reads the test database and CI's separate worker cannot take the tasks.
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -24,25 +22,6 @@ from training.tasks import notifications_sweep_task
 
 # Long enough for a worker on a busy two-core CI machine; a healthy one answers in milliseconds.
 RESULT_TIMEOUT = 20
-
-
-@pytest.fixture
-def tasks_queued_on_broker() -> Iterator[None]:
-    """Undo the suite's eager tasks (tests/conftest.py), so tasks travel through Redis."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def private_queue() -> Iterator[str]:
-    """A queue of the test's own: the sweep's send tasks go there too, to this worker."""
-    name = f"test-{uuid.uuid4().hex}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_default_queue = previous
 
 
 def wait_for_emails(count: int) -> None:
