@@ -242,6 +242,14 @@ class ReviewedPage(Page):
                 {"last_reviewed": "The last reviewed date must not be in the future."}
             )
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Every guide and procedure asks a signed-in reader to confirm they have read it."""
+        from cms.selectors.reading import reading_state_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["reading"] = reading_state_for(page=self, user=request.user)
+        return context
+
     def organisation_from_tree(self) -> int | None:
         """The organisation of the `OrganisationPage` this page sits under, if any."""
         if not self.path or self.depth < 2:
@@ -350,13 +358,6 @@ class EscalationGuidePage(ReviewedPage):
             ),
         ]
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from cms.selectors.reading import reading_state_for
-
-        context = super().get_context(request, *args, **kwargs)
-        context["reading"] = reading_state_for(page=self, user=request.user)
-        return context
-
 
 class ProcedureIndexPage(Page):
     """The partnership's procedures, and a way into every organisation's guide."""
@@ -412,10 +413,3 @@ class ProcedurePage(ReviewedPage):
                 name="procedure_review_after_last",
             ),
         ]
-
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from cms.selectors.reading import reading_state_for
-
-        context = super().get_context(request, *args, **kwargs)
-        context["reading"] = reading_state_for(page=self, user=request.user)
-        return context
