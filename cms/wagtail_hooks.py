@@ -8,7 +8,8 @@ hooks close the gaps that are left:
 - an organisation's page is deleted only by the partnership team (an editor could otherwise
   delete the draft made for a new organisation, leaving the organisation without a page);
 - the "Page types usage" report, which counts every page on the site and names the last one
-  edited of each type, whoever's it is, is shown only to the partnership team.
+  edited of each type, whoever's it is, is shown only to the partnership team (and its address
+  refuses everyone else: `cms.views.admin_reports`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 
+from cms.views import admin_reports
+
 urlpatterns = [
     # The home page is a Wagtail page (cms.HomePage); named so templates can link to it.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
@@ -19,6 +21,9 @@ urlpatterns = [
         r"^admin/password_reset/",
         RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
     ),
+    # Wagtail's site-wide page report, limited to the partnership team (cms.views.admin_reports).
+    path("admin/reports/page-types-usage/", admin_reports.page_types_usage_view),
+    path("admin/reports/page-types-usage/results/", admin_reports.page_types_usage_results_view),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

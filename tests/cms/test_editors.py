@@ -248,14 +248,21 @@ def test_editor_cannot_add_pages_elsewhere(
 @pytest.mark.django_db
 def test_site_wide_report_is_for_the_partnership_team_only(world: World, client: Client) -> None:
     """The "Page types usage" report names pages from every organisation, so only the
-    partnership team sees it in the menu; editors still see reports on their own pages."""
+    partnership team sees it in the menu or may open it; editors still see reports on their
+    own pages."""
+    report = reverse("wagtailadmin_reports:page_types_usage")
+    results = reverse("wagtailadmin_reports:page_types_usage_results")
     client.force_login(world.user("editor-a"))
     response = client.get(reverse("wagtailadmin_home"))
-    assertNotContains(response, reverse("wagtailadmin_reports:page_types_usage"))
+    assertNotContains(response, report)
     assertContains(response, reverse("wagtailadmin_reports:aging_pages"))
+    assert client.get(report).status_code == 404
+    assert client.get(results).status_code == 404
     client.force_login(world.user("partnership"))
     response = client.get(reverse("wagtailadmin_home"))
-    assertContains(response, reverse("wagtailadmin_reports:page_types_usage"))
+    assertContains(response, report)
+    assert client.get(report).status_code == 200
+    assert client.get(results).status_code == 200
 
 
 # Organisations get a group, a collection and a page ----------------------------------------
