@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Max
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 from wagtail.fields import StreamField
@@ -34,10 +33,10 @@ from cms.selectors.reading import pages_to_confirm_for
 from organisations.demo import organisations as orgs
 from organisations.enums import MembershipKind, Sector
 from organisations.models import Membership, Organisation
+from tests.demo_database import demo_seeded_for_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_pages")]
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PARTNERSHIP = "partnership@demo.example"
 PRACTITIONER = "practitioner@demo.example"
 
@@ -51,17 +50,10 @@ def demo_pages(
     """The whole demo, seeded once for this module (a full seed takes seconds), as in
     tests/organisations/test_seed_demo.py: inside a transaction held open for the module, each
     test in a savepoint, everything rolled back at the end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            private_media = tmp_path_factory.mktemp("demo-private-media")
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS, PRIVATE_MEDIA_ROOT=private_media):
-                call_command("seed_demo", "--force", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_seeded_for_module(
+        django_db_blocker, private_media=tmp_path_factory.mktemp("demo-private-media")
+    ):
+        yield
 
 
 def _guides() -> list[EscalationGuidePage]:

@@ -11,7 +11,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.utils import timezone
@@ -30,10 +29,9 @@ from organisations.demo.accounts import (
 from organisations.demo.organisations import CHILDRENS_SOCIAL_CARE, ICB, MET_POLICE
 from organisations.enums import GovernorCategory, GovernorRole, MembershipKind, Sector
 from organisations.models import EmailDomain, Membership, Organisation, WorkforceHeadcount
+from tests.demo_database import demo_seeded_for_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_partnership")]
-
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
@@ -50,18 +48,10 @@ def demo_partnership(
     end, leaving the database empty for other modules. Passwords are hashed with the fast test
     hasher, as everywhere in the suite.
     """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # The demo's evidence certificates go to a throwaway folder, not the project's.
-            private_media = tmp_path_factory.mktemp("demo-private-media")
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS, PRIVATE_MEDIA_ROOT=private_media):
-                call_command("seed_demo", "--force", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_seeded_for_module(
+        django_db_blocker, private_media=tmp_path_factory.mktemp("demo-private-media")
+    ):
+        yield
 
 
 def _snapshot() -> dict[str, object]:

@@ -19,8 +19,6 @@ from typing import Any
 import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
@@ -29,6 +27,7 @@ from organisations.demo import organisations as orgs
 from organisations.enums import GovernorRole, MembershipKind
 from organisations.models import Membership
 from organisations.permissions import evidence_reviewable_by
+from tests.demo_database import demo_seeded_for_module
 from training.demo import standards as std
 from training.demo.dates import months_after
 from training.demo.requirements import REQUIREMENTS
@@ -58,7 +57,6 @@ from training.selectors.compliance import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_compliance")]
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 S = ComplianceStatus
 
 
@@ -74,16 +72,8 @@ def demo_compliance(
     """The demo partnership, seeded once for the module inside a transaction rolled back at
     the end (as in tests/training/test_seed_demo_training.py), its evidence files in a
     throwaway folder."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS, PRIVATE_MEDIA_ROOT=private_media):
-                call_command("seed_demo", "--force", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_seeded_for_module(django_db_blocker, private_media=private_media):
+        yield
 
 
 @pytest.fixture(autouse=True)

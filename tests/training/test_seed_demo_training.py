@@ -16,14 +16,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, QuerySet
-from django.test import override_settings
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from organisations.enums import MembershipKind, Sector
 from organisations.models import Membership
+from tests.demo_database import demo_seeded_for_module
 from training.demo.courses import (
     CP_CONFERENCES,
     DSL_NEW_TO_ROLE,
@@ -57,7 +56,6 @@ from training.working_days import is_late_cancellation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_programme")]
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PRACTITIONER = "practitioner@demo.example"
 MANAGER = "manager@demo.example"
 
@@ -71,18 +69,10 @@ def demo_programme(
     """The demo partnership and its training programme, seeded once for this module (a full
     seed takes seconds), as in tests/organisations/test_seed_demo.py: inside a transaction
     held open for the module, each test in a savepoint, everything rolled back at the end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # The demo's evidence certificates go to a throwaway folder, not the project's.
-            private_media = tmp_path_factory.mktemp("demo-private-media")
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS, PRIVATE_MEDIA_ROOT=private_media):
-                call_command("seed_demo", "--force", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_seeded_for_module(
+        django_db_blocker, private_media=tmp_path_factory.mktemp("demo-private-media")
+    ):
+        yield
 
 
 def _upcoming() -> QuerySet[Session]:
