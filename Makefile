@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup install assets env migrate seed lint typecheck check clean worker beat
+.PHONY: run test setup install assets env migrate seed lint typecheck check clean worker beat audit
 
 run: setup ## Set up, migrate, seed a new database and serve on http://127.0.0.1:$(PORT)
 	@$(MANAGE) seed_demo --if-empty
@@ -69,6 +69,14 @@ lint: install ## ruff, formatting and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+# Needs the advisory services of PyPI and npm (docs/security.md, "Dependency audit").
+audit: install ## Versions installed, and known vulnerabilities in them
+	$(BIN)/pip freeze --exclude-editable
+	npm ls --omit=dev --depth=0
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --skip-editable
+	npm audit --omit=dev
 
 worker: setup ## A Celery worker (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -171,6 +171,11 @@ class Invitation(models.Model):
         return reverse("accounts:invitation_accept", kwargs={"token": self.token})
 
     @property
+    def has_account(self) -> bool:
+        """Whether the person invited already has an account, so accepts by signing in."""
+        return User.objects.filter(email__iexact=self.email).exists()
+
+    @property
     def is_usable(self) -> bool:
         return (
             self.accepted_at is None

@@ -80,6 +80,7 @@ def invitation_send(*, invitation: Invitation) -> bool:
             "invitation": locked,
             "accept_url": settings.SITE_URL.rstrip("/") + locked.get_absolute_url(),
             "partnership_name": settings.PARTNERSHIP_NAME,
+            "has_account": locked.has_account,
         }
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation_message.txt", context)

@@ -1,5 +1,5 @@
-"""Writes for an organisation's people: inviting, adding, changing and ending memberships, and
-sending again or withdrawing invitations.
+"""Writes for an organisation's people: inviting (people with an account too, who must
+accept), changing and ending memberships, and sending again or withdrawing invitations.
 
 Each function checks the rules about the data it writes and raises `ValidationError` with
 plain-English messages keyed by field, so a form can show them. Who may call them is checked by
@@ -60,10 +60,10 @@ def membership_invite(
     governor_category: str = "",
     governor_role: str = "",
     term_end: date | None = None,
-) -> Invitation | Membership:
-    """Invite one person, or add them straight away if they already have an account.
-
-    Either way they get an email once the transaction commits.
+) -> Invitation:
+    """Invite one person. The membership starts only when they accept: people with an account
+    already sign in to accept, everyone else creates their account. The email goes out once
+    the transaction commits.
     """
     email = email.strip().lower()
     start_date = start_date or timezone.localdate()
@@ -106,72 +106,23 @@ def membership_invite(
         )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        if user is not None:
-            return membership_add(
-                user=user,
-                added_by=invited_by,
-                organisation=organisation,
-                kind=kind,
-                job_role=job_role,
-                line_manager=line_manager,
-                start_date=start_date,
-                governor_category=governor_category,
-                governor_role=governor_role,
-                term_end=term_end,
-            )
-        return invitation_create(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            invited_by=invited_by,
-            organisation=organisation,
-            kind=kind,
-            job_role=job_role,
-            line_manager=line_manager,
-            start_date=start_date,
-            governor_category=governor_category,
-            governor_role=governor_role,
-            term_end=term_end,
-        )
-
-
-def membership_add(
-    *,
-    user: User,
-    organisation: Organisation,
-    kind: str,
-    added_by: User | None,
-    job_role: JobRole | None = None,
-    line_manager: Membership | None = None,
-    start_date: date | None = None,
-    governor_category: str = "",
-    governor_role: str = "",
-    term_end: date | None = None,
-) -> Membership:
-    """Give someone who already has an account a membership, and tell them by email."""
-    membership = Membership(
-        user=user,
+    # Someone who already has an account is invited too, never added outright: joining an
+    # organisation changes what they see and whose requirements they count towards, so they
+    # must agree (sign in and accept), whatever kind of member the organisation calls them.
+    return invitation_create(
+        email=email,
+        first_name=first_name or (user.first_name if user else ""),
+        last_name=last_name or (user.last_name if user else ""),
+        invited_by=invited_by,
         organisation=organisation,
         kind=kind,
         job_role=job_role,
         line_manager=line_manager,
-        start_date=start_date or timezone.localdate(),
+        start_date=start_date,
         governor_category=governor_category,
         governor_role=governor_role,
         term_end=term_end,
     )
-    membership.full_clean()
-    membership.save()
-    memberships_added_notify_on_commit(ids=[membership.pk])
-    logger.info(
-        "membership added",
-        extra={
-            "membership_id": membership.pk,
-            "added_by": added_by.pk if added_by else None,
-        },
-    )
-    return membership
 
 
 def membership_update(

@@ -41,7 +41,8 @@ T = TypeVar("T")
 
 @dataclass
 class RowPlan:
-    """What one good row becomes: a membership now (existing account) or an invitation."""
+    """What one good row becomes: an invitation (people with an account accept it by signing
+    in). `user_id` stays unset: nobody is added to an organisation without agreeing."""
 
     row: int
     email: str
@@ -264,7 +265,13 @@ class _RowChecker:
                     f"Row {row}: the {label} is longer than {NAME_MAX_LENGTH} characters."
                 )
         email = email_normalise(values.get("email", ""))
-        user_id = self._email_check(row, email, first_row_of, problems)
+        if self._email_check(row, email, first_row_of, problems) is not None:
+            # Joining changes what they see and whose requirements they count towards, so
+            # someone with an account is invited like everyone else and must accept.
+            notes.append(
+                f"Row {row}: {email} already has an account, so they will be asked to sign in "
+                f"and accept. They join {self.organisation} when they do."
+            )
 
         start_date = self._date_read(row, values.get("start_date", ""), "start date", problems)
         plan = RowPlan(
@@ -273,7 +280,6 @@ class _RowChecker:
             first_name=first_name,
             last_name=last_name,
             start_date=start_date or self.on,
-            user_id=user_id,
         )
         if self.kind == MembershipKind.GOVERNOR:
             self._governor_check(row, values, plan, problems, started=start_date)
@@ -372,14 +378,13 @@ class _RowChecker:
             return
         manager_row = first_row_of.get(manager_email)
         if self.kind == MembershipKind.STAFF and manager_row is not None:
-            if manager_email in self.known.users:
-                plan.line_manager_email = manager_email
-            else:
-                notes.append(
-                    f"Row {row}: their line manager (row {manager_row}) is being invited in this "
-                    "file, so they cannot be linked yet. Set the line manager on this person's "
-                    "page once both have joined."
-                )
+            # Everyone in the file is invited (people with an account too), so nobody in it
+            # is a member yet.
+            notes.append(
+                f"Row {row}: their line manager (row {manager_row}) is being invited in this "
+                "file, so they cannot be linked yet. Set the line manager on this person's "
+                "page once both have joined."
+            )
             return
         where = " or in this file" if self.kind == MembershipKind.STAFF else ""
         problems.append(

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Invitation
 from organisations import services
 from organisations.enums import MEMBER_PHRASES, MembershipKind
 from organisations.forms import (
@@ -68,15 +67,15 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form_errors_show(form, error)
         else:
-            if isinstance(result, Invitation):
+            if result.has_account:
+                messages.success(
+                    request,
+                    f"{result.email} already has an account, so they have been asked by email "
+                    f"to sign in and accept. They join {organisation} when they do.",
+                )
+            else:
                 messages.success(request, f"An invitation has been sent to {result.email}.")
-                return redirect("organisations:invitations", slug=organisation.slug)
-            messages.success(
-                request,
-                f"{result.user.get_full_name()} already had an account, so they have been "
-                "added and told by email.",
-            )
-            return redirect("organisations:person", slug=organisation.slug, pk=result.pk)
+            return redirect("organisations:invitations", slug=organisation.slug)
     context = {
         "organisation": organisation,
         "form": form,

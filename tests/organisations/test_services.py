@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 COUNCIL = "Lewisham Children's Social Care"
 
 
-def _invite(council: Council, **fields: Any) -> Invitation | Membership:
+def _invite(council: Council, **fields: Any) -> Invitation:
     values: dict[str, Any] = {
         "organisation": council.organisation,
         "invited_by": council.coordinator_user,
@@ -62,22 +62,39 @@ def test_inviting_a_new_person_emails_an_invitation(
     assert "/accounts/invitation/" in mail.outbox[0].body
 
 
-def test_inviting_someone_with_an_account_adds_them_and_tells_them(
+def test_inviting_someone_with_an_account_asks_them_to_accept(
     council: Council, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """No invitation is needed for someone who can already sign in."""
+    """Someone who can already sign in is invited too: nothing changes until they accept."""
     user = UserFactory(email="sam.taylor@lewisham.example", first_name="Sam")
     with django_capture_on_commit_callbacks(execute=True):
         result = _invite(council, job_role=council.social_worker)
-    assert isinstance(result, Membership)
-    assert result.user == user
-    assert result.job_role == council.social_worker
-    assert not Invitation.objects.exists()
+    assert isinstance(result, Invitation)
+    assert result.has_account
+    assert not Membership.objects.filter(user=user, organisation=council.organisation).exists()
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == (
-        f"{COUNCIL} has added you on the Lewisham Safeguarding Children Partnership Learning Hub"
-    )
-    assert "as a member of staff (Social worker)" in mail.outbox[0].body
+    assert "You already have an account. Nothing changes until you accept" in mail.outbox[0].body
+    assert result.get_absolute_url() in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("kind", [MembershipKind.VOLUNTEER, MembershipKind.GOVERNOR])
+def test_an_existing_account_from_another_agency_is_only_invited(
+    council: Council, kind: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Volunteers and governors have no email-domain check, so adding someone else's member of
+    staff must wait for that person to agree."""
+    detective = MembershipFactory(organisation=OrganisationFactory(sector="police")).user
+    extra: dict[str, Any] = {}
+    if kind == MembershipKind.GOVERNOR:
+        extra = {
+            "governor_category": GovernorCategory.PARENT,
+            "governor_role": GovernorRole.SAFEGUARDING_LINK,
+            "term_end": timezone.localdate() + timedelta(days=365 * 4),
+        }
+    with django_capture_on_commit_callbacks(execute=True):
+        result = _invite(council, email=detective.email, kind=kind, **extra)
+    assert isinstance(result, Invitation)
+    assert not Membership.objects.filter(user=detective, organisation=council.organisation).exists()
 
 
 INVITE_PROBLEMS = [

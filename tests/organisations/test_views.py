@@ -339,22 +339,35 @@ def test_inviting_a_person_sends_an_invitation(
     assert [message.to for message in mail.outbox] == [["sam.taylor@lewisham.example"]]
 
 
-def test_inviting_someone_with_an_account_adds_them(
+def test_inviting_someone_with_an_account_waits_for_them_to_accept(
     client: Client,
     council: Council,
     signed_in_coordinator: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    user = UserFactory(email="sam.taylor@lewisham.example")
+    """Adding an existing account as a volunteer (no email-domain check) makes an invitation
+    only; the membership starts when that person, signed in, accepts it."""
+    detective = MembershipFactory(organisation=OrganisationFactory(sector="police")).user
+    url = _url("invite", council.organisation) + "?kind=volunteer"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            _url("invite", council.organisation),
-            {"first_name": "Sam", "last_name": "Taylor", "email": "sam.taylor@lewisham.example"},
+            url, {"first_name": "Sam", "last_name": "Taylor", "email": detective.email}
         )
-    membership = Membership.objects.get(user=user, organisation=council.organisation)
-    assert response["Location"] == _url("person", council.organisation, pk=membership.pk)
-    assert not Invitation.objects.exists()
+    assert response["Location"] == _url("invitations", council.organisation)
+    assert not Membership.objects.filter(user=detective, organisation=council.organisation)
+    invitation = Invitation.objects.get(email=detective.email)
     assert len(mail.outbox) == 1
+    assert invitation.get_absolute_url() in mail.outbox[0].body
+
+    # The coordinator cannot accept it for them.
+    client.post(invitation.get_absolute_url())
+    assert not Membership.objects.filter(user=detective, organisation=council.organisation)
+
+    detective_client = Client()
+    detective_client.force_login(detective)
+    detective_client.post(invitation.get_absolute_url())
+    membership = Membership.objects.get(user=detective, organisation=council.organisation)
+    assert membership.kind == MembershipKind.VOLUNTEER
 
 
 @pytest.mark.parametrize(
