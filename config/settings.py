@@ -330,6 +330,18 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Bulk imports (organisations.spreadsheets; docs/imports.md, "Limits and large files"). An .xlsx
+# unpacking to more than this is refused unread: 5,000 rows of an import come to a few MB.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# Longer than any value an import keeps (the longest, an email address, has at most 254).
+IMPORT_MAX_CELL_CHARACTERS = env.int("IMPORT_MAX_CELL_CHARACTERS", default=1_000)
+# Files unpacking to more than this are read and checked by a Celery task, not the request.
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
+# The task's time limits, in seconds: 5,000 rows take a few seconds; at the soft limit the
+# file is refused with a message, at the hard one the worker process is replaced.
+IMPORT_CHECK_SOFT_TIME_LIMIT = env.int("IMPORT_CHECK_SOFT_TIME_LIMIT", default=120)
+IMPORT_CHECK_TIME_LIMIT = env.int("IMPORT_CHECK_TIME_LIMIT", default=150)
+
 # Email ------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env(
@@ -362,7 +374,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Task modules beyond each app's tasks.py (which autodiscovery finds by itself).
-CELERY_IMPORTS = ["training.tasks_evidence", "training.tasks_compliance"]
+CELERY_IMPORTS = [
+    "training.tasks_evidence",
+    "training.tasks_compliance",
+    "training.tasks_record_imports",
+]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "invitations-expire": {
         "task": "accounts.tasks.invitations_expire_task",

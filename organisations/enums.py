@@ -50,5 +50,13 @@ SECTORS_WITH_GOVERNORS = frozenset({Sector.SCHOOL, Sector.EARLY_YEARS})
 
 
 class ImportStatus(models.TextChoices):
+    """Where an uploaded file (people or training records) is, from upload to import.
+
+    A large file is "checking" while a task reads it (organisations.imports.checking); a file
+    that task refuses is "failed", with the reason in its problems and its rows and stored
+    file gone. A smaller file is read during the upload and starts "uploaded"."""
+
+    CHECKING = "checking", "Checking the file"
     UPLOADED = "uploaded", "Waiting for confirmation"
     APPLIED = "applied", "Imported"
+    FAILED = "failed", "Could not be used"

@@ -361,6 +361,11 @@ class ImportBatch(models.Model):
         return self.status == ImportStatus.APPLIED
 
     @property
+    def is_checking(self) -> bool:
+        """A task is still reading the file; the preview waits for it."""
+        return self.status == ImportStatus.CHECKING
+
+    @property
     def can_be_applied(self) -> bool:
-        """Only a file with no problems, not yet imported, may be confirmed."""
-        return not self.is_applied and not self.problems
+        """Only a file read and checked, with no problems, not yet imported, may be confirmed."""
+        return self.status == ImportStatus.UPLOADED and not self.problems

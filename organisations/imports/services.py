@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -16,10 +17,24 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from accounts.services import invitations_send_on_commit
 from organisations.enums import ImportStatus, MembershipKind
-from organisations.imports.parsing import ROW_NUMBER, FileProblem, upload_parse
+from organisations.imports.checking import (
+    OVERDUE,
+    TOO_SLOW,
+    check_is_overdue,
+    check_queue,
+    checks_in_background,
+)
+from organisations.imports.parsing import (
+    MAX_FILE_BYTES,
+    ROW_NUMBER,
+    FileProblem,
+    ParsedFile,
+    upload_parse,
+)
 from organisations.imports.validation import RowPlan, ValidationResult, rows_validate
 from organisations.models import ImportBatch, Membership, Organisation
 from organisations.services import memberships_added_notify_on_commit
+from organisations.spreadsheets import spreadsheet_unpacked_size
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +57,7 @@ class ApplyOutcome(StrEnum):
     APPLIED = "applied"
     ALREADY_APPLIED = "already_applied"
     HAS_PROBLEMS = "has_problems"
+    NOT_READY = "not_ready"  # still being checked, or refused
 
 
 def import_batch_create(
@@ -54,48 +70,145 @@ def import_batch_create(
 ) -> ImportBatch:
     """Read and check an upload, keeping the file and its rows for the preview.
 
-    Raises ValidationError when the file as a whole cannot be used (wrong type, no rows, too
-    many rows, missing columns); nothing is kept then. Problems with rows do not raise: they are
-    stored on the batch for the preview.
+    Raises ValidationError when the file as a whole cannot be used (wrong type, too big, no
+    rows, too many rows, a cell too long, missing columns); nothing is kept then. Problems with
+    rows do not raise: they are stored on the batch for the preview.
+
+    A large file (organisations.imports.checking) is only checked for its type and size here:
+    the batch is kept "checking" and `import_batch_check` reads it in a task, after the commit.
     """
     if kind not in MembershipKind.values:
         raise ValidationError("Choose who is in the file.")
     if kind == MembershipKind.GOVERNOR and not organisation.has_governors:
         raise ValidationError(f"{organisation} does not have a governing board.")
-    try:
-        parsed = upload_parse(content=content, filename=filename, kind=kind)
-    except FileProblem as problem:
-        raise ValidationError(problem.message) from problem
-    result = rows_validate(organisation=organisation, kind=kind, rows=parsed.rows)
-    column_notes: list[dict[str, object]] = [
-        {"row": None, "message": f"The column “{header}” is not one we use, so it was ignored."}
-        for header in parsed.ignored_headers
-    ]
     batch = ImportBatch(
         organisation=organisation,
         kind=kind,
         uploaded_by=uploaded_by,
         original_filename=PurePath(filename).name[-255:],
-        rows=_rows_with_outcomes(parsed.rows, result),
-        problems=result.problems,
-        notes=column_notes + result.notes,
-        row_count=len(parsed.rows),
-        invited_count=result.invite_count,
-        added_count=result.add_count,
+        status=ImportStatus.CHECKING,
     )
+    try:
+        unpacked = spreadsheet_unpacked_size(content=content, filename=filename, unit="people")
+        if not checks_in_background(unpacked_bytes=unpacked):
+            _batch_fill(batch, upload_parse(content=content, filename=filename, kind=kind))
+    except FileProblem as problem:
+        raise ValidationError(problem.message) from problem
     batch.full_clean(exclude=["file"])
-    batch.file.save(filename, ContentFile(content), save=False)
-    batch.save()
+    with transaction.atomic():
+        batch.file.save(filename, ContentFile(content), save=False)
+        batch.save()
+        if batch.is_checking:
+            transaction.on_commit(partial(_check_queue, batch.pk))
     logger.info(
         "people import uploaded",
         extra={
             "import_batch_id": batch.pk,
             "organisation_id": organisation.pk,
+            "checking": batch.is_checking,
             "rows": batch.row_count,
             "problems": len(batch.problems),
         },
     )
     return batch
+
+
+def import_batch_check(*, batch_id: int) -> None:
+    """Read and check a large upload kept "checking", for its preview (a task's work).
+
+    A file that cannot be used leaves the batch "failed", with the reason, no rows and no
+    stored file, as if nothing had been kept. A batch no longer checking is left alone, so a
+    task that runs twice reads the file once."""
+    batch = ImportBatch.objects.select_related("organisation").filter(pk=batch_id).first()
+    if batch is None or not batch.is_checking:
+        return
+    if check_is_overdue(uploaded_at=batch.created_at):
+        _batch_fail(batch_id, OVERDUE)
+        return
+    with batch.file.open("rb") as stored:
+        content = stored.read(MAX_FILE_BYTES + 1)
+    try:
+        _batch_fill(
+            batch, upload_parse(content=content, filename=batch.original_filename, kind=batch.kind)
+        )
+    except FileProblem as problem:
+        _batch_fail(batch_id, problem.message)
+        return
+    batch.full_clean(exclude=["file"])
+    with transaction.atomic():
+        if not ImportBatch.objects.select_for_update().get(pk=batch_id).is_checking:
+            return  # given up while the file was read
+        batch.save(update_fields=[*FILLED_FIELDS, "status"])
+    logger.info(
+        "people import checked",
+        extra={
+            "import_batch_id": batch.pk,
+            "rows": batch.row_count,
+            "problems": len(batch.problems),
+        },
+    )
+
+
+def import_batch_check_too_slow(*, batch_id: int) -> None:
+    """The task checking this batch hit its time limit: refuse the file, saying so."""
+    _batch_fail(batch_id, TOO_SLOW)
+
+
+def import_batch_overdue_fail(*, batch: ImportBatch) -> bool:
+    """Give up a batch whose check can no longer be finishing (its worker was killed or lost),
+    so the person waiting sees why. Returns whether it was given up."""
+    if not batch.is_checking or not check_is_overdue(uploaded_at=batch.created_at):
+        return False
+    return _batch_fail(batch.pk, OVERDUE)
+
+
+# What reading and checking a file sets on its batch.
+FILLED_FIELDS = ["rows", "problems", "notes", "row_count", "invited_count", "added_count"]
+
+
+def _batch_fill(batch: ImportBatch, parsed: ParsedFile) -> None:
+    """Check the rows read from the file and keep them, with what confirming would do."""
+    result = rows_validate(organisation=batch.organisation, kind=batch.kind, rows=parsed.rows)
+    column_notes: list[dict[str, object]] = [
+        {"row": None, "message": f"The column “{header}” is not one we use, so it was ignored."}
+        for header in parsed.ignored_headers
+    ]
+    batch.rows = _rows_with_outcomes(parsed.rows, result)
+    batch.problems = result.problems
+    batch.notes = column_notes + result.notes
+    batch.row_count = len(parsed.rows)
+    batch.invited_count = result.invite_count
+    batch.added_count = result.add_count
+    batch.status = ImportStatus.UPLOADED
+
+
+def _batch_fail(batch_id: int, message: str) -> bool:
+    """Refuse a batch still checking: the reason (`{filename}` filled in) becomes its only
+    problem, and its rows and stored file go. Returns whether it was still checking."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or not batch.is_checking:
+            return False
+        stored = batch.file.name
+        batch.status = ImportStatus.FAILED
+        batch.problems = [
+            {"row": None, "message": message.replace("{filename}", batch.original_filename)}
+        ]
+        batch.rows, batch.notes = [], []
+        batch.row_count = batch.invited_count = batch.added_count = 0
+        batch.file.name = ""
+        batch.save(update_fields=[*FILLED_FIELDS, "status", "file"])
+        if stored:
+            storage = batch.file.storage
+            transaction.on_commit(partial(storage.delete, stored))
+    logger.info("people import refused", extra={"import_batch_id": batch_id})
+    return True
+
+
+def _check_queue(batch_id: int) -> None:
+    from organisations.tasks import import_batch_check_task
+
+    check_queue(task=import_batch_check_task, batch_id=batch_id)
 
 
 def import_batch_apply(*, batch: ImportBatch, applied_by: User) -> ApplyOutcome:
@@ -111,6 +224,8 @@ def import_batch_apply(*, batch: ImportBatch, applied_by: User) -> ApplyOutcome:
         )
         if batch.is_applied:
             return ApplyOutcome.ALREADY_APPLIED
+        if batch.status != ImportStatus.UPLOADED:
+            return ApplyOutcome.NOT_READY
         result = rows_validate(organisation=batch.organisation, kind=batch.kind, rows=batch.rows)
         batch.rows = _rows_with_outcomes(batch.rows, result)
         batch.notes = [note for note in batch.notes if note["row"] is None] + result.notes

@@ -17,9 +17,15 @@ from organisations.forms import (
     KIND_LABELS,
     ImportUploadForm,
 )
+from organisations.imports.checking import REFRESH_SECONDS
 from organisations.imports.columns import columns_for
 from organisations.imports.parsing import MAX_FILE_BYTES
-from organisations.imports.services import ApplyOutcome, import_batch_apply, import_batch_create
+from organisations.imports.services import (
+    ApplyOutcome,
+    import_batch_apply,
+    import_batch_create,
+    import_batch_overdue_fail,
+)
 from organisations.models import ImportBatch, Organisation
 from organisations.selectors import (
     import_batch_manageable,
@@ -117,6 +123,8 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     batch = import_batch_manageable(viewer=request.user, organisation=organisation, pk=pk)
     if batch is None:
         raise Http404
+    if batch.is_checking and import_batch_overdue_fail(batch=batch):
+        batch.refresh_from_db()
     if request.method == "POST":
         user: User = request.user  # type: ignore[assignment]
         outcome = import_batch_apply(batch=batch, applied_by=user)
@@ -136,6 +144,7 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "file_problems": file_problems,
         "file_notes": file_notes,
         "kind_label": KIND_LABELS[MembershipKind(batch.kind)].lower(),
+        "refresh_seconds": REFRESH_SECONDS,
     }
     return render(request, "organisations/import_batch_preview.html", context)
 

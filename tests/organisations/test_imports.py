@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -20,11 +23,15 @@ from organisations.imports.parsing import MAX_FILE_BYTES, MAX_ROWS, FileProblem,
 from organisations.imports.services import (
     ApplyOutcome,
     import_batch_apply,
+    import_batch_check,
     import_batch_create,
+    import_batch_overdue_fail,
     import_batches_delete_expired,
 )
 from organisations.imports.validation import rows_validate
 from organisations.models import ImportBatch, Membership
+from organisations.spreadsheets import spreadsheet_unpacked_size
+from organisations.tasks import import_batch_check_task
 from tests.accounts.factories import InvitationFactory, UserFactory
 from tests.organisations.conftest import (
     GOVERNOR_HEADER,
@@ -34,6 +41,11 @@ from tests.organisations.conftest import (
     xlsx_bytes,
 )
 from tests.organisations.factories import MembershipFactory
+from tests.organisations.workbooks import (
+    blank_rows_xlsx,
+    long_cell_xlsx,
+    shared_string_bomb_xlsx,
+)
 
 COUNCIL = "Lewisham Children's Social Care"
 
@@ -275,8 +287,8 @@ FILE_PROBLEMS = [
         "people.csv",
         csv_bytes([STAFF_HEADER] + [_staff_row()] * (MAX_ROWS + 1)),
         MembershipKind.STAFF,
-        "The file has more than 5,000 people in it. Split it into smaller files and upload them "
-        "one at a time.",
+        "The file has more than 5,000 rows below the column names (blank rows count too). Split "
+        "it into files of 5,000 rows or fewer.",
         id="too-many-rows",
     ),
     pytest.param(
@@ -317,6 +329,202 @@ def test_unusable_file_stores_nothing(council: Council) -> None:
         "each row below."
     ]
     assert not ImportBatch.objects.exists()
+
+
+# Files that would exhaust the server (organisations.spreadsheets) ------------------------------
+
+HOSTILE_FILES = [
+    pytest.param(
+        lambda: shared_string_bomb_xlsx(STAFF_HEADER, megabytes=60),
+        "“people.xlsx” is too big once unpacked: Excel files are compressed, and this one holds "
+        "more than 50 MB. Save only the sheet you need, as CSV or as a new .xlsx workbook, and "
+        "upload that.",
+        id="zip-bomb",
+    ),
+    pytest.param(
+        lambda: blank_rows_xlsx(STAFF_HEADER, 6_000, then=_staff_row()),
+        "The file has more than 5,000 rows below the column names (blank rows count too). Split "
+        "it into files of 5,000 rows or fewer.",
+        id="blank-rows",
+    ),
+    pytest.param(
+        lambda: long_cell_xlsx(STAFF_HEADER, 2 * 1024 * 1024, row=_staff_row()),
+        "Cell B2 is longer than 1,000 characters. Shorten it, or delete it if it is not needed, "
+        "and upload the file again.",
+        id="two-megabyte-cell",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("build", "message"), HOSTILE_FILES)
+def test_files_that_would_exhaust_the_server_are_refused_and_nothing_is_stored(
+    council: Council, settings: Any, build: Callable[[], bytes], message: str
+) -> None:
+    """Read during the upload, a hostile file is refused with a sentence, and no batch (with
+    a huge value in it, or any at all) is kept."""
+    settings.IMPORT_BACKGROUND_BYTES = 10 * 1024 * 1024
+    with pytest.raises(ValidationError) as caught:
+        import_batch_create(
+            organisation=council.organisation,
+            kind=MembershipKind.STAFF,
+            uploaded_by=council.coordinator_user,
+            content=build(),
+            filename="people.xlsx",
+        )
+    assert caught.value.messages == [message]
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("build", "message"), HOSTILE_FILES[1:])
+def test_files_refused_by_the_checking_task_keep_only_the_reason(
+    council: Council,
+    settings: Any,
+    build: Callable[[], bytes],
+    message: str,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Read by the task, a hostile file leaves its batch "failed" with the reason alone: no
+    rows, no counts and no stored file."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_batch_create(
+            organisation=council.organisation,
+            kind=MembershipKind.STAFF,
+            uploaded_by=council.coordinator_user,
+            content=build(),
+            filename="people.xlsx",
+        )
+    stored = batch.file.name
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert batch.problems == [{"row": None, "message": message}]
+    assert (batch.rows, batch.notes, batch.row_count) == ([], [], 0)
+    assert not batch.file
+    assert not batch.file.storage.exists(stored)
+    assert not batch.can_be_applied
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_is_refused_during_the_upload_even_when_a_task_would_check_it(
+    council: Council, settings: Any
+) -> None:
+    """The zip's list of contents is read in the request, so a bomb is never stored."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    with pytest.raises(ValidationError):
+        import_batch_create(
+            organisation=council.organisation,
+            kind=MembershipKind.STAFF,
+            uploaded_by=council.coordinator_user,
+            content=shared_string_bomb_xlsx(STAFF_HEADER, megabytes=60),
+            filename="people.xlsx",
+        )
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_large_file_is_checked_by_a_task_with_time_limits(
+    council: Council, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A file unpacking to more than 1 MB is kept "checking" and read by a task queued after
+    the commit, with the soft and hard time limits; running it twice reads the file once."""
+    rows = [_staff_row(email=f"person{n}@lewisham.example") for n in range(3_000)]
+    content = xlsx_bytes([STAFF_HEADER, *rows])
+    unpacked = spreadsheet_unpacked_size(content=content, filename="people.xlsx", unit="people")
+    assert unpacked > 1024 * 1024
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = import_batch_create(
+            organisation=council.organisation,
+            kind=MembershipKind.STAFF,
+            uploaded_by=council.coordinator_user,
+            content=content,
+            filename="people.xlsx",
+        )
+    assert batch.status == ImportStatus.CHECKING
+    assert (batch.rows, batch.row_count) == ([], 0)
+    assert not batch.can_be_applied
+    assert len(callbacks) == 1
+
+    with mock.patch.object(import_batch_check_task, "apply_async") as queued:
+        callbacks[0]()
+    queued.assert_called_once_with(args=(batch.pk,), soft_time_limit=120, time_limit=150)
+
+    callbacks[0]()  # queued for real: the suite runs tasks eagerly
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.UPLOADED
+    assert batch.row_count == 3_000
+    assert batch.invited_count == 3_000
+    assert batch.problems == []
+    checked = batch.rows
+
+    import_batch_check(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.rows == checked
+
+
+@pytest.mark.django_db
+def test_a_check_stopped_by_its_time_limit_refuses_the_file(
+    council: Council,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """At the task's soft time limit the file is refused, saying so, and its copy deleted."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = _upload(council, [STAFF_HEADER, _staff_row()], filename="people.csv")
+
+    def too_slow(**kwargs: Any) -> None:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("organisations.imports.services.upload_parse", too_slow)
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert _messages(batch) == [
+        "Checking “people.csv” took too long, so we stopped. Split it into smaller files and "
+        "upload them one at a time."
+    ]
+    assert not batch.file
+
+
+@pytest.mark.django_db
+def test_a_check_that_never_finished_is_given_up(council: Council, settings: Any) -> None:
+    """A batch still checking long after its hard time limit (its worker killed or lost) is
+    given up with a message; a task arriving after that leaves it alone."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    batch = _upload(council, [STAFF_HEADER, _staff_row()], filename="people.csv")
+    assert batch.is_checking  # its task was never run: the test's transaction never commits
+    assert not import_batch_overdue_fail(batch=batch)
+
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - timedelta(minutes=13)
+    )
+    batch.refresh_from_db()
+    assert import_batch_overdue_fail(batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert _messages(batch) == [
+        "We could not finish checking “people.csv”. Upload it again. If the same happens, split "
+        "it into smaller files."
+    ]
+    import_batch_check(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows) == (ImportStatus.FAILED, [])
+
+
+@pytest.mark.django_db
+def test_a_file_still_being_checked_cannot_be_confirmed(council: Council, settings: Any) -> None:
+    """Confirming before the check is done adds nobody."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    batch = _upload(council, [STAFF_HEADER, _staff_row()], filename="people.csv")
+    outcome = import_batch_apply(batch=batch, applied_by=council.coordinator_user)
+    assert outcome == ApplyOutcome.NOT_READY
+    assert not Invitation.objects.exists()
+    batch.refresh_from_db()
+    assert batch.is_checking
 
 
 # Checking rows -------------------------------------------------------------------------------

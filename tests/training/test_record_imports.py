@@ -4,12 +4,15 @@ nothing, once."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -19,9 +22,15 @@ from django.utils import timezone
 from accounts.models import User
 from organisations.enums import ImportStatus, Sector
 from organisations.models import Membership, Organisation
+from organisations.spreadsheets import spreadsheet_unpacked_size
 from tests.accounts.factories import UserFactory
 from tests.organisations.conftest import csv_bytes, xlsx_bytes
 from tests.organisations.factories import EmailDomainFactory, MembershipFactory, OrganisationFactory
+from tests.organisations.workbooks import (
+    blank_rows_xlsx,
+    long_cell_xlsx,
+    shared_string_bomb_xlsx,
+)
 from tests.training.factories import (
     RequirementFactory,
     TrainingRecordFactory,
@@ -37,8 +46,11 @@ from training.services.record_imports import (
     ApplyOutcome,
     record_import_apply,
     record_import_batches_delete_expired,
+    record_import_check,
     record_import_create,
+    record_import_overdue_fail,
 )
+from training.tasks_record_imports import record_import_check_task
 
 COUNCIL = "Lewisham Children's Social Care"
 HEADER = ["email", "title", "standard", "completed_on", "cpd_hours", "provider"]
@@ -121,13 +133,12 @@ def _upload(
     uploaded_by: User | None = None,
 ) -> RecordImportBatch:
     content = xlsx_bytes(rows) if filename.endswith(".xlsx") else csv_bytes(rows)
-    batch, _ = record_import_create(
+    return record_import_create(
         organisation=council.organisation,
         uploaded_by=uploaded_by or council.coordinator,
         content=content,
         filename=filename,
     )
-    return batch
 
 
 def _messages(batch: RecordImportBatch) -> list[str]:
@@ -384,8 +395,8 @@ FILE_PROBLEMS = [
     pytest.param(
         "records.csv",
         csv_bytes([HEADER] + [_row()] * (MAX_ROWS + 1)),
-        "The file has more than 5,000 rows of training in it. Split it into smaller files and "
-        "upload them one at a time.",
+        "The file has more than 5,000 rows below the column names (blank rows count too). Split "
+        "it into files of 5,000 rows or fewer.",
         id="too-many-rows",
     ),
     pytest.param(
@@ -423,6 +434,181 @@ def test_unusable_file_stores_nothing(council: Council) -> None:
         "training in each row below."
     ]
     assert not RecordImportBatch.objects.exists()
+
+
+# Files that would exhaust the server (the reader is the people import's: its own tests are in
+# tests/organisations/test_spreadsheets.py) -------------------------------------------------------
+
+HOSTILE_FILES = [
+    pytest.param(
+        lambda: shared_string_bomb_xlsx(HEADER, megabytes=60),
+        "“records.xlsx” is too big once unpacked: Excel files are compressed, and this one holds "
+        "more than 50 MB. Save only the sheet you need, as CSV or as a new .xlsx workbook, and "
+        "upload that.",
+        id="zip-bomb",
+    ),
+    pytest.param(
+        lambda: blank_rows_xlsx(HEADER, 6_000, then=_row()),
+        "The file has more than 5,000 rows below the column names (blank rows count too). Split "
+        "it into files of 5,000 rows or fewer.",
+        id="blank-rows",
+    ),
+    pytest.param(
+        lambda: long_cell_xlsx(HEADER, 2 * 1024 * 1024, row=_row()),
+        "Cell B2 is longer than 1,000 characters. Shorten it, or delete it if it is not needed, "
+        "and upload the file again.",
+        id="two-megabyte-cell",
+    ),
+]
+
+
+def _create(council: Council, content: bytes, filename: str = "records.xlsx") -> RecordImportBatch:
+    return record_import_create(
+        organisation=council.organisation,
+        uploaded_by=council.coordinator,
+        content=content,
+        filename=filename,
+    )
+
+
+@pytest.mark.parametrize(("build", "message"), HOSTILE_FILES)
+def test_files_that_would_exhaust_the_server_are_refused_and_nothing_is_stored(
+    council: Council, settings: Any, build: Callable[[], bytes], message: str
+) -> None:
+    """Read during the upload, a hostile file is refused with a sentence, and no batch (with
+    a huge value in it, or any at all) is kept."""
+    settings.IMPORT_BACKGROUND_BYTES = 10 * 1024 * 1024
+    with pytest.raises(ValidationError) as caught:
+        _create(council, build())
+    assert caught.value.messages == [message]
+    assert not RecordImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize(("build", "message"), HOSTILE_FILES[1:])
+def test_files_refused_by_the_checking_task_keep_only_the_reason(
+    council: Council,
+    settings: Any,
+    build: Callable[[], bytes],
+    message: str,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Read by the task, a hostile file leaves its batch "failed" with the reason alone: no
+    rows, no counts and no stored file."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _create(council, build())
+    stored = batch.file.name
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert batch.problems == [{"row": None, "message": message}]
+    assert (batch.rows, batch.notes, batch.row_count, batch.record_count) == ([], [], 0, 0)
+    assert not batch.file
+    assert not batch.file.storage.exists(stored)
+    assert not batch.can_be_applied
+
+
+def test_a_zip_bomb_is_refused_during_the_upload_even_when_a_task_would_check_it(
+    council: Council, settings: Any
+) -> None:
+    """The zip's list of contents is read in the request, so a bomb is never stored."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    with pytest.raises(ValidationError):
+        _create(council, shared_string_bomb_xlsx(HEADER, megabytes=60))
+    assert not RecordImportBatch.objects.exists()
+
+
+def test_a_large_file_is_checked_by_a_task_with_time_limits(
+    council: Council, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A file unpacking to more than 1 MB is kept "checking" and read by a task queued after
+    the commit, with the soft and hard time limits; running it twice reads the file once."""
+    rows = [_row(title=f"Working with families, part {n}") for n in range(4_000)]
+    content = xlsx_bytes([[*HEADER, "Notes"], *rows])
+    unpacked = spreadsheet_unpacked_size(content=content, filename="records.xlsx", unit="rows")
+    assert unpacked > 1024 * 1024
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = _create(council, content)
+    assert batch.status == ImportStatus.CHECKING
+    assert (batch.rows, batch.row_count) == ([], 0)
+    assert not batch.can_be_applied
+    assert len(callbacks) == 1
+
+    with mock.patch.object(record_import_check_task, "apply_async") as queued:
+        callbacks[0]()
+    queued.assert_called_once_with(args=(batch.pk,), soft_time_limit=120, time_limit=150)
+
+    callbacks[0]()  # queued for real: the suite runs tasks eagerly
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.UPLOADED
+    assert (batch.row_count, batch.record_count, batch.problems) == (4_000, 4_000, [])
+    assert batch.notes == [
+        {"row": None, "message": "The column “Notes” is not one we use, so it was ignored."}
+    ]
+    checked = batch.rows
+
+    record_import_check(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.rows == checked
+
+
+def test_a_check_stopped_by_its_time_limit_refuses_the_file(
+    council: Council,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """At the task's soft time limit the file is refused, saying so, and its copy deleted."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = _create(council, csv_bytes([HEADER, _row()]), "records.csv")
+
+    def too_slow(**kwargs: Any) -> None:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("training.services.record_imports.upload_parse", too_slow)
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert _messages(batch) == [
+        "Checking “records.csv” took too long, so we stopped. Split it into smaller files and "
+        "upload them one at a time."
+    ]
+    assert not batch.file
+
+
+def test_a_check_that_never_finished_is_given_up(council: Council, settings: Any) -> None:
+    """A batch still checking long after its hard time limit (its worker killed or lost) is
+    given up with a message; a task arriving after that leaves it alone."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    batch = _create(council, csv_bytes([HEADER, _row()]), "records.csv")
+    assert batch.is_checking  # its task was never run: the test's transaction never commits
+    assert not record_import_overdue_fail(batch=batch)
+
+    RecordImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - timedelta(minutes=13)
+    )
+    batch.refresh_from_db()
+    assert record_import_overdue_fail(batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert _messages(batch) == [
+        "We could not finish checking “records.csv”. Upload it again. If the same happens, split "
+        "it into smaller files."
+    ]
+    record_import_check(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows) == (ImportStatus.FAILED, [])
+
+
+def test_a_file_still_being_checked_cannot_be_confirmed(council: Council, settings: Any) -> None:
+    """Confirming before the check is done adds no records."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    batch = _create(council, csv_bytes([HEADER, _row()]), "records.csv")
+    assert record_import_apply(batch=batch, applied_by=council.coordinator) == (
+        ApplyOutcome.NOT_READY
+    )
+    assert not TrainingRecord.objects.exists()
 
 
 # Checking rows -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from organisations.enums import ImportStatus, Sector
@@ -24,6 +25,7 @@ from organisations.models import Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.organisations.conftest import csv_bytes, xlsx_bytes
 from tests.organisations.factories import EmailDomainFactory, MembershipFactory, OrganisationFactory
+from tests.organisations.workbooks import blank_rows_xlsx, shared_string_bomb_xlsx
 from tests.training.factories import RecordImportBatchFactory, TrainingStandardFactory
 from training.models import RecordImportBatch, TrainingRecord
 from training.record_imports.parsing import upload_parse
@@ -428,3 +430,91 @@ def test_clerk_confirms_governors_records(client: Client, school: School) -> Non
     record = TrainingRecord.objects.get()
     assert record.user == school.users["governor"]
     assert record.created_by == clerk
+
+
+# Large files, checked in the background, and files that would exhaust the server --------------
+
+REFRESH = '<meta http-equiv="refresh" content="5">'
+
+
+def test_a_large_file_shows_checking_until_its_task_is_done(
+    client: Client,
+    school: School,
+    coordinator: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The preview of a file being checked says so and refreshes itself (a meta refresh: the
+    CSP allows no script), offers no confirmation, and shows the rows once the task is done."""
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    rows = [[*HEADER, "Notes"], [*_row(), "passed"]]
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            _url("records_import", school.organisation), {"file": _file(rows, "r.xlsx")}
+        )
+    batch = _uploaded(school)
+    assert response["Location"] == batch.get_absolute_url()
+
+    waiting = client.get(batch.get_absolute_url()).content.decode()
+    assert "<title>Checking your file" in waiting
+    assert REFRESH in waiting
+    assert f'href="{batch.get_absolute_url()}">refresh this page</a>' in waiting
+    assert "Confirm and add records" not in waiting
+    client.post(batch.get_absolute_url())
+    assert not TrainingRecord.objects.exists()
+
+    upload_page = client.get(_url("records_import", school.organisation)).content.decode()
+    assert "Checking the file" in upload_page  # the status in the list of recent files
+
+    callbacks[0]()
+    ready = client.get(batch.get_absolute_url()).content.decode()
+    assert REFRESH not in ready
+    assert "Teacher X" in ready
+    assert "The column “Notes” is not one we use, so it was ignored." in ready
+    assert "Confirm and add records" in ready
+
+
+def test_a_check_that_never_finished_is_given_up_when_the_page_is_next_seen(
+    client: Client, school: School, coordinator: User, settings: Any
+) -> None:
+    settings.IMPORT_BACKGROUND_BYTES = 0
+    client.post(_url("records_import", school.organisation), {"file": _file(GOOD_ROWS)})
+    batch = _uploaded(school)
+    RecordImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    content = client.get(batch.get_absolute_url()).content.decode()
+    assert "We could not finish checking “records.csv”. Upload it again." in content
+    assert REFRESH not in content
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            lambda: shared_string_bomb_xlsx(HEADER, 60),
+            "“records.xlsx” is too big once unpacked",
+        ),
+        (
+            lambda: blank_rows_xlsx(HEADER, 6_000, then=_row()),
+            "The file has more than 5,000 rows below the column names (blank rows count too).",
+        ),
+    ],
+    ids=["zip-bomb", "blank-rows"],
+)
+def test_files_that_would_exhaust_the_server_are_refused_on_the_upload_page(
+    client: Client,
+    school: School,
+    coordinator: User,
+    content: Callable[[], bytes],
+    message: str,
+) -> None:
+    response = client.post(
+        _url("records_import", school.organisation),
+        {"file": SimpleUploadedFile("records.xlsx", content())},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not RecordImportBatch.objects.filter(organisation=school.organisation).exists()

@@ -36,6 +36,9 @@ class RecordImportBatch(models.Model):
     file = models.FileField(upload_to=_record_import_path, storage=_private_storage, max_length=255)
     rows = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(
+        default=list, blank=True, help_text="Notes about the whole file, such as ignored columns."
+    )
     status = models.CharField(
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
@@ -75,5 +78,11 @@ class RecordImportBatch(models.Model):
         return self.status == ImportStatus.APPLIED
 
     @property
+    def is_checking(self) -> bool:
+        """A task is still reading the file; the preview waits for it."""
+        return self.status == ImportStatus.CHECKING
+
+    @property
     def can_be_applied(self) -> bool:
-        return not self.is_applied and not self.problems
+        """Only a file read and checked, with no problems, not yet imported, may be confirmed."""
+        return self.status == ImportStatus.UPLOADED and not self.problems

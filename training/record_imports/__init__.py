@@ -1,7 +1,8 @@
 """Importing historic training completions: read a CSV or Excel file, check every row, then
 apply all or nothing.
 
-It follows the people import (`organisations.imports`) and reuses its file readers:
+It follows the people import (`organisations.imports`) and reads files with the same reader
+(`organisations.spreadsheets`). Its modules:
 
 - `columns`: the columns a file of completions has, and the header spellings we accept;
 - `parsing`: turns the uploaded bytes into rows of text, or says why the file cannot be used;

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 from pathlib import PurePath
 
 from django.apps import apps
@@ -22,10 +23,24 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisations.enums import ImportStatus
+from organisations.imports.checking import (
+    OVERDUE,
+    TOO_SLOW,
+    check_is_overdue,
+    check_queue,
+    checks_in_background,
+)
 from organisations.models import Organisation
+from organisations.spreadsheets import spreadsheet_unpacked_size
 from training.enums import RecordSource
 from training.models import RecordImportBatch, TrainingRecord
-from training.record_imports.parsing import ROW_NUMBER, FileProblem, upload_parse
+from training.record_imports.parsing import (
+    MAX_FILE_BYTES,
+    ROW_NUMBER,
+    FileProblem,
+    ParsedFile,
+    upload_parse,
+)
 from training.record_imports.validation import RowPlan, ValidationResult, rows_validate
 
 logger = logging.getLogger(__name__)
@@ -43,6 +58,7 @@ class ApplyOutcome(StrEnum):
     APPLIED = "applied"
     ALREADY_APPLIED = "already_applied"
     HAS_PROBLEMS = "has_problems"
+    NOT_READY = "not_ready"  # still being checked, or refused
 
 
 def record_import_create(
@@ -51,41 +67,148 @@ def record_import_create(
     uploaded_by: User,
     content: bytes,
     filename: str,
-) -> tuple[RecordImportBatch, list[str]]:
+) -> RecordImportBatch:
     """Read and check an upload, keeping the file and its rows for the preview.
 
-    Returns the batch and the headers that were ignored (columns we do not use), for a note.
-    Raises ValidationError when the file as a whole cannot be used (wrong type, no rows, too
-    many rows, missing columns); nothing is kept then. Problems with rows do not raise: they
-    are stored on the batch, every one, for the preview.
+    Raises ValidationError when the file as a whole cannot be used (wrong type, too big, no
+    rows, too many rows, a cell too long, missing columns); nothing is kept then. Problems with
+    rows do not raise: they are stored on the batch, every one, for the preview, and the
+    columns we do not use are noted on it.
+
+    A large file (organisations.imports.checking) is only checked for its type and size here:
+    the batch is kept "checking" and `record_import_check` reads it in a task, after the commit.
     """
-    try:
-        parsed = upload_parse(content=content, filename=filename)
-    except FileProblem as problem:
-        raise ValidationError(problem.message) from problem
-    result = rows_validate(organisation=organisation, importer=uploaded_by, rows=parsed.rows)
     batch = RecordImportBatch(
         organisation=organisation,
         uploaded_by=uploaded_by,
         original_filename=PurePath(filename).name[-255:],
-        rows=_rows_with_outcomes(parsed.rows, result),
-        problems=result.problems,
-        row_count=len(parsed.rows),
-        record_count=len(result.plans),
+        status=ImportStatus.CHECKING,
     )
+    try:
+        unpacked = spreadsheet_unpacked_size(content=content, filename=filename, unit="rows")
+        if not checks_in_background(unpacked_bytes=unpacked):
+            _batch_fill(batch, upload_parse(content=content, filename=filename))
+    except FileProblem as problem:
+        raise ValidationError(problem.message) from problem
     batch.full_clean(exclude=["file"])
-    batch.file.save(filename, ContentFile(content), save=False)
-    batch.save()
+    with transaction.atomic():
+        batch.file.save(filename, ContentFile(content), save=False)
+        batch.save()
+        if batch.is_checking:
+            transaction.on_commit(partial(_check_queue, batch.pk))
     logger.info(
         "record import uploaded",
         extra={
             "record_import_batch_id": batch.pk,
             "organisation_id": organisation.pk,
+            "checking": batch.is_checking,
             "rows": batch.row_count,
             "problems": len(batch.problems),
         },
     )
-    return batch, parsed.ignored_headers
+    return batch
+
+
+def record_import_check(*, batch_id: int) -> None:
+    """Read and check a large upload kept "checking", for its preview (a task's work).
+
+    The rows are checked as the person who uploaded the file sees them. A file that cannot be
+    used leaves the batch "failed", with the reason, no rows and no stored file, as if nothing
+    had been kept. A batch no longer checking is left alone, so a task that runs twice reads
+    the file once."""
+    batch = (
+        RecordImportBatch.objects.select_related("organisation", "uploaded_by")
+        .filter(pk=batch_id)
+        .first()
+    )
+    if batch is None or not batch.is_checking:
+        return
+    if batch.uploaded_by is None or check_is_overdue(uploaded_at=batch.created_at):
+        _batch_fail(batch_id, OVERDUE)
+        return
+    with batch.file.open("rb") as stored:
+        content = stored.read(MAX_FILE_BYTES + 1)
+    try:
+        _batch_fill(batch, upload_parse(content=content, filename=batch.original_filename))
+    except FileProblem as problem:
+        _batch_fail(batch_id, problem.message)
+        return
+    batch.full_clean(exclude=["file"])
+    with transaction.atomic():
+        if not RecordImportBatch.objects.select_for_update().get(pk=batch_id).is_checking:
+            return  # given up while the file was read
+        batch.save(update_fields=[*FILLED_FIELDS, "status"])
+    logger.info(
+        "record import checked",
+        extra={
+            "record_import_batch_id": batch.pk,
+            "rows": batch.row_count,
+            "problems": len(batch.problems),
+        },
+    )
+
+
+def record_import_check_too_slow(*, batch_id: int) -> None:
+    """The task checking this batch hit its time limit: refuse the file, saying so."""
+    _batch_fail(batch_id, TOO_SLOW)
+
+
+def record_import_overdue_fail(*, batch: RecordImportBatch) -> bool:
+    """Give up a batch whose check can no longer be finishing (its worker was killed or lost),
+    so the person waiting sees why. Returns whether it was given up."""
+    if not batch.is_checking or not check_is_overdue(uploaded_at=batch.created_at):
+        return False
+    return _batch_fail(batch.pk, OVERDUE)
+
+
+# What reading and checking a file sets on its batch.
+FILLED_FIELDS = ["rows", "problems", "notes", "row_count", "record_count"]
+
+
+def _batch_fill(batch: RecordImportBatch, parsed: ParsedFile) -> None:
+    """Check the rows read from the file, as the uploader sees them, and keep them."""
+    assert batch.uploaded_by is not None
+    result = rows_validate(
+        organisation=batch.organisation, importer=batch.uploaded_by, rows=parsed.rows
+    )
+    batch.rows = _rows_with_outcomes(parsed.rows, result)
+    batch.problems = result.problems
+    batch.notes = [
+        {"row": None, "message": f"The column “{header}” is not one we use, so it was ignored."}
+        for header in parsed.ignored_headers
+    ]
+    batch.row_count = len(parsed.rows)
+    batch.record_count = len(result.plans)
+    batch.status = ImportStatus.UPLOADED
+
+
+def _batch_fail(batch_id: int, message: str) -> bool:
+    """Refuse a batch still checking: the reason (`{filename}` filled in) becomes its only
+    problem, and its rows and stored file go. Returns whether it was still checking."""
+    with transaction.atomic():
+        batch = RecordImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or not batch.is_checking:
+            return False
+        stored = batch.file.name
+        batch.status = ImportStatus.FAILED
+        batch.problems = [
+            {"row": None, "message": message.replace("{filename}", batch.original_filename)}
+        ]
+        batch.rows, batch.notes = [], []
+        batch.row_count = batch.record_count = 0
+        batch.file.name = ""
+        batch.save(update_fields=[*FILLED_FIELDS, "status", "file"])
+        if stored:
+            storage = batch.file.storage
+            transaction.on_commit(partial(storage.delete, stored))
+    logger.info("record import refused", extra={"record_import_batch_id": batch_id})
+    return True
+
+
+def _check_queue(batch_id: int) -> None:
+    from training.tasks_record_imports import record_import_check_task
+
+    check_queue(task=record_import_check_task, batch_id=batch_id)
 
 
 def record_import_apply(*, batch: RecordImportBatch, applied_by: User) -> ApplyOutcome:
@@ -105,6 +228,8 @@ def record_import_apply(*, batch: RecordImportBatch, applied_by: User) -> ApplyO
         )
         if batch.is_applied:
             return ApplyOutcome.ALREADY_APPLIED
+        if batch.status != ImportStatus.UPLOADED:
+            return ApplyOutcome.NOT_READY
         # FOR NO KEY UPDATE: other record imports here wait, rows referring to the
         # organisation (bookings, memberships) do not.
         list(

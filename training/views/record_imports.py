@@ -1,5 +1,6 @@
 """Importing historic completions: the upload page, the template to fill in, and the preview
-where the file is checked and confirmed (docs/imports.md, "Historic training records").
+where the file is checked and confirmed (docs/imports.md, "Historic training records"). A large
+file is checked by a task; its preview says so and refreshes itself until the check is done.
 
 Who may import for which organisation is `organisations_importing_records_by`; who may see an
 uploaded file is `record_imports_manageable_by` (organisations.permissions). Anyone else gets a
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl.styles import Font
 
 from accounts.models import User
+from organisations.imports.checking import REFRESH_SECONDS
 from organisations.models import Organisation
 from organisations.permissions import (
     organisations_importing_records_by,
@@ -38,6 +40,7 @@ from training.services.record_imports import (
     ApplyOutcome,
     record_import_apply,
     record_import_create,
+    record_import_overdue_fail,
 )
 
 # Earlier files shown on the upload page, so a preview left half-way can be found again.
@@ -62,7 +65,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         user: User = request.user  # type: ignore[assignment]
         try:
-            batch, ignored_headers = record_import_create(
+            batch = record_import_create(
                 organisation=organisation,
                 uploaded_by=user,
                 # One byte past the limit is enough for the service to refuse a file too big.
@@ -72,16 +75,12 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            for header in ignored_headers:
-                messages.info(
-                    request, f"The column “{header}” is not one we use, so it was ignored."
-                )
             return redirect(batch)
     recent = (
         record_imports_manageable_by(request.user)
         .filter(organisation=organisation)
         .select_related("organisation", "uploaded_by")
-        .defer("rows", "problems")[:RECENT_IMPORTS]
+        .defer("rows", "problems", "notes")[:RECENT_IMPORTS]
     )
     context = {
         "organisation": organisation,
@@ -183,6 +182,8 @@ def preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         organisation__slug=slug,
         pk=pk,
     )
+    if batch.is_checking and record_import_overdue_fail(batch=batch):
+        batch.refresh_from_db()
     if request.method == "POST":
         user: User = request.user  # type: ignore[assignment]
         outcome = record_import_apply(batch=batch, applied_by=user)
@@ -203,6 +204,8 @@ def preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "batch": batch,
         "rows": rows,
         "file_problems": file_problems,
+        "file_notes": [note["message"] for note in batch.notes],
+        "refresh_seconds": REFRESH_SECONDS,
     }
     return render(request, "training/records_import_preview.html", context)
 
