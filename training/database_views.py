@@ -24,7 +24,8 @@ CREATE VIEW {VIEW} AS
 SELECT m.id AS membership_id,
        q.id AS requirement_id,
        m.user_id AS user_id,
-       q.standard_id AS standard_id
+       q.standard_id AS standard_id,
+       m.organisation_id AS organisation_id
 FROM organisations_membership m
 INNER JOIN organisations_organisation o ON o.id = m.organisation_id
 INNER JOIN training_requirement q

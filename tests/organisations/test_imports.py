@@ -755,11 +755,13 @@ def test_ended_membership_does_not_block_rejoining(council: Council) -> None:
     )
     batch = _upload(council, [STAFF_HEADER, _staff_row()])
     assert batch.problems == []
-    assert batch.rows[0]["outcome"] == "add"
+    assert batch.rows[0]["outcome"] == "invite"
 
     assert import_batch_apply(batch=batch, applied_by=council.coordinator_user) == "applied"
 
-    assert Membership.objects.filter(user=left.user, end_date__isnull=True).count() == 1
+    # They still have an account, so they rejoin when they accept.
+    assert Invitation.objects.filter(email="sam.taylor@lewisham.example").exists()
+    assert not Membership.objects.filter(user=left.user, end_date__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -768,7 +770,8 @@ def test_addresses_match_whatever_case_they_were_saved_in(council: Council) -> N
     user = UserFactory(email="kim.lee@lewisham.example")
     User.objects.filter(pk=user.pk).update(email="Kim.Lee@Lewisham.example")
     batch = _upload(council, [STAFF_HEADER, _staff_row(email="kim.lee@lewisham.example")])
-    assert batch.rows[0]["outcome"] == "add"
+    assert batch.rows[0]["outcome"] == "invite"
+    assert "kim.lee@lewisham.example already has an account" in batch.notes[0]["message"]
 
     User.objects.filter(pk=council.manager.user_id).update(email="Manager@Lewisham.example")
     batch = _upload(council, [STAFF_HEADER, _staff_row(email="manager@lewisham.example")])
@@ -847,10 +850,11 @@ def test_checking_rows_costs_the_same_number_of_queries_for_more_rows(council: C
 
 
 @pytest.mark.django_db
-def test_confirming_invites_new_people_and_adds_those_with_accounts(
+def test_confirming_invites_everyone_including_those_with_accounts(
     council: Council, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """New people get an invitation email; people with an account get a membership and an email."""
+    """Everyone gets an invitation email; people with an account accept it by signing in, and
+    join only then."""
     existing = UserFactory(email="kim.lee@lewisham.example", first_name="Kim")
     batch = _upload(
         council,
@@ -862,7 +866,7 @@ def test_confirming_invites_new_people_and_adds_those_with_accounts(
         filename="people.xlsx",
     )
     assert batch.problems == []
-    assert (batch.invited_count, batch.added_count) == (1, 1)
+    assert (batch.invited_count, batch.added_count) == (2, 0)
 
     with django_capture_on_commit_callbacks(execute=True):
         outcome = import_batch_apply(batch=batch, applied_by=council.coordinator_user)
@@ -875,19 +879,19 @@ def test_confirming_invites_new_people_and_adds_those_with_accounts(
     assert invitation.start_date == date(2026, 9, 1)
     assert invitation.invited_by == council.coordinator_user
     assert invitation.sent_at is not None
-    membership = Membership.objects.get(user=existing, organisation=council.organisation)
-    assert membership.kind == MembershipKind.STAFF
-    assert membership.line_manager == council.manager
+    assert not Membership.objects.filter(user=existing, organisation=council.organisation)
+    kim = Invitation.objects.get(email="kim.lee@lewisham.example")
+    assert (kim.kind, kim.line_manager) == (MembershipKind.STAFF, council.manager)
     assert sorted(message.to[0] for message in mail.outbox) == [
         "kim.lee@lewisham.example",
         "sam.taylor@lewisham.example",
     ]
-    added_email = next(m for m in mail.outbox if m.to == ["kim.lee@lewisham.example"])
-    assert "has added you" in added_email.subject
+    kim_email = next(m for m in mail.outbox if m.to == ["kim.lee@lewisham.example"])
+    assert "You already have an account. Nothing changes until you accept" in kim_email.body
     batch.refresh_from_db()
     assert batch.status == ImportStatus.APPLIED
     assert batch.applied_by == council.coordinator_user
-    assert (batch.invited_count, batch.added_count) == (1, 1)
+    assert (batch.invited_count, batch.added_count) == (2, 0)
 
 
 @pytest.mark.django_db
@@ -962,8 +966,9 @@ def test_confirming_twice_applies_once(
 
 
 @pytest.mark.django_db
-def test_same_file_manager_with_an_account_is_linked(council: Council) -> None:
-    """A manager in the file who already has an account gets a membership and is linked."""
+def test_same_file_manager_with_an_account_is_not_linked_yet(council: Council) -> None:
+    """A manager in the file is invited like everyone else (having an account or not), so
+    nobody can be linked to them until they have joined."""
     UserFactory(email="boss@lewisham.example")
     UserFactory(email="deputy@lewisham.example")
     batch = _upload(
@@ -978,14 +983,17 @@ def test_same_file_manager_with_an_account_is_linked(council: Council) -> None:
         ],
     )
     assert batch.problems == []
-    assert batch.notes == []
+    assert [note["message"] for note in batch.notes if "line manager" in note["message"]] == [
+        f"Row {row}: their line manager (row 4) is being invited in this file, so they cannot "
+        "be linked yet. Set the line manager on this person's page once both have joined."
+        for row in (2, 3)
+    ]
 
     assert import_batch_apply(batch=batch, applied_by=council.coordinator_user) == "applied"
 
-    boss = Membership.objects.get(user__email="boss@lewisham.example")
-    deputy = Membership.objects.get(user__email="deputy@lewisham.example")
-    assert deputy.line_manager == boss
-    assert Invitation.objects.get(email="sam.taylor@lewisham.example").line_manager == boss
+    assert not Membership.objects.filter(user__email__in=["boss@lewisham.example"]).exists()
+    assert Invitation.objects.filter(organisation=council.organisation).count() == 3
+    assert Invitation.objects.get(email="sam.taylor@lewisham.example").line_manager is None
 
 
 @pytest.mark.django_db

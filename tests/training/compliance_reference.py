@@ -81,6 +81,9 @@ class Record:
     completed_on: date
     cpd_hours: Decimal = Decimal(0)
     standards: frozenset[int] = frozenset()
+    # The organisation that imported or verified it (counts there only); None: the
+    # partnership's own training, which counts everywhere.
+    attributed_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -189,26 +192,30 @@ def renewal_months(partnership: Partnership, requirement: Requirement) -> int | 
     return partnership.standard(requirement.standard).validity_months
 
 
-def meeting_records(partnership: Partnership, person: int, standard: int, on: date) -> list[Record]:
-    """The person's records meeting the standard, completed by the day."""
+def meeting_records(
+    partnership: Partnership, person: int, standard: int, on: date, organisation: int
+) -> list[Record]:
+    """The person's records meeting the standard and counting for the organisation, completed
+    by the day."""
     return [
         record
         for record in partnership.records
         if record.person == person
+        and record.attributed_to in (None, organisation)
         and record.completed_on <= on
         and record_meets(partnership, record, standard)
     ]
 
 
 def effective_on(
-    partnership: Partnership, person: int, requirement: Requirement, on: date
+    partnership: Partnership, person: int, requirement: Requirement, on: date, organisation: int
 ) -> date | None:
     """The latest day D from which the person's records meeting the standard (completed by
     `on`, and before the renewal period from D ends) add up to the hours it needs; without an
     hours rule, the latest such record."""
     standard = partnership.standard(requirement.standard)
     months = renewal_months(partnership, requirement)
-    meeting = meeting_records(partnership, person, standard.key, on)
+    meeting = meeting_records(partnership, person, standard.key, on, organisation)
     if standard.cpd_hours_required is None:
         return max((record.completed_on for record in meeting), default=None)
     for candidate in sorted({record.completed_on for record in meeting}, reverse=True):
@@ -228,30 +235,34 @@ def effective_on(
 
 
 def expires_on(
-    partnership: Partnership, person: int, requirement: Requirement, on: date
+    partnership: Partnership, person: int, requirement: Requirement, on: date, organisation: int
 ) -> tuple[date | None, date | None]:
     """(effective date, expiry) on the day."""
-    met_on = effective_on(partnership, person, requirement, on)
+    met_on = effective_on(partnership, person, requirement, on, organisation)
     months = renewal_months(partnership, requirement)
     if met_on is None or months is None:
         return met_on, None
     return met_on, met_on + relativedelta(months=months)
 
 
-def held_on(partnership: Partnership, person: int, requirement: Requirement, on: date) -> bool:
+def held_on(
+    partnership: Partnership, person: int, requirement: Requirement, on: date, organisation: int
+) -> bool:
     """Met and not expired on the day."""
-    met_on, expiry = expires_on(partnership, person, requirement, on)
+    met_on, expiry = expires_on(partnership, person, requirement, on, organisation)
     return met_on is not None and (expiry is None or on < expiry)
 
 
-def ever_held(partnership: Partnership, person: int, requirement: Requirement, on: date) -> bool:
+def ever_held(
+    partnership: Partnership, person: int, requirement: Requirement, on: date, organisation: int
+) -> bool:
     """Held on some day up to `on`. Holding can only start on the day of a record, so those
     are the days to try."""
     days = {
         record.completed_on
-        for record in meeting_records(partnership, person, requirement.standard, on)
+        for record in meeting_records(partnership, person, requirement.standard, on, organisation)
     }
-    return any(held_on(partnership, person, requirement, day) for day in days)
+    return any(held_on(partnership, person, requirement, day, organisation) for day in days)
 
 
 def row_on(
@@ -261,7 +272,9 @@ def row_on(
     on: date,
     due_soon_days: int,
 ) -> Row:
-    met_on, expiry = expires_on(partnership, membership.person, requirement, on)
+    met_on, expiry = expires_on(
+        partnership, membership.person, requirement, on, membership.organisation
+    )
     grace_ends_on = max(membership.start_date, requirement.applies_from) + relativedelta(
         months=requirement.grace_months
     )
@@ -273,7 +286,7 @@ def row_on(
         status = DUE_SOON
     elif on < grace_ends_on:
         status = NEW_STARTER
-    elif ever_held(partnership, membership.person, requirement, on):
+    elif ever_held(partnership, membership.person, requirement, on, membership.organisation):
         status = OVERDUE
     else:
         status = MISSING

@@ -259,6 +259,14 @@ def cases(draw: st.DrawFn) -> Case:
                             st.just(frozenset()),
                         )
                     ),
+                    # Mostly the partnership's own training; some imported or verified by an
+                    # organisation, which counts there only.
+                    attributed_to=draw(
+                        st.one_of(
+                            *[st.none()] * 2,
+                            st.sampled_from([o.key for o in organisations]),
+                        )
+                    ),
                 )
             )
 
@@ -526,7 +534,10 @@ def build(partnership: ref.Partnership) -> Ids:
             title=f"Training {r.key}",
             cpd_hours=r.cpd_hours,
             completed_on=r.completed_on,
-            source=RecordSource.IMPORT,
+            source=RecordSource.ATTENDANCE if r.attributed_to is None else RecordSource.IMPORT,
+            attributed_to_id=(
+                None if r.attributed_to is None else organisation_id[r.attributed_to]
+            ),
         )
         for r in partnership.records
     )

@@ -271,6 +271,7 @@ def compliance_evidence_seed(seed: DemoSeed) -> None:
                 completed_on=completed_on,
                 expires_on=months_after(completed_on, standard.validity_months or 0),
                 source=RecordSource.EXTERNAL,
+                attributed_to_id=membership.organisation_id,
                 created_by=coordinator,
                 created_at=changed_at,
             )

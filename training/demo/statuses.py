@@ -145,6 +145,9 @@ class Past:
     completed_on: date
     hours: Decimal
     meets: frozenset[int]
+    # The organisation that imported or verified it (it counts there only); None for the
+    # partnership's own training, which counts everywhere.
+    attributed_to: int | None = None
 
 
 def pasts_load() -> dict[int, list[Past]]:
@@ -156,10 +159,10 @@ def pasts_load() -> dict[int, list[Past]]:
     ):
         meets[record_id] |= covers[standard_id]
     pasts: dict[int, list[Past]] = defaultdict(list)
-    for pk, user_id, completed_on, hours in TrainingRecord.objects.values_list(
-        "pk", "user_id", "completed_on", "cpd_hours"
+    for pk, user_id, completed_on, hours, attributed_to in TrainingRecord.objects.values_list(
+        "pk", "user_id", "completed_on", "cpd_hours", "attributed_to_id"
     ):
-        pasts[user_id].append(Past(completed_on, hours, frozenset(meets[pk])))
+        pasts[user_id].append(Past(completed_on, hours, frozenset(meets[pk]), attributed_to))
     return pasts
 
 
@@ -184,6 +187,7 @@ def status_on(
     pasts: list[Past], standard: Standard, rule: Rule, member: Member, *, on: date, due_soon: int
 ) -> str:
     """The status of one membership and requirement on the day."""
+    pasts = [p for p in pasts if p.attributed_to in (None, member.organisation_id)]
     effective = effective_on(pasts, standard, on)
     renewal = rule.renewal_months or standard.validity_months
     if effective is not None:

@@ -43,6 +43,18 @@ class TrainingRecord(models.Model):
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=RecordSource.choices)
+    attributed_to = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=(
+            "The organisation that imported or verified this record: it counts towards that "
+            "organisation's requirements only. Blank for the partnership's own training, which "
+            "counts everywhere."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -153,6 +153,9 @@ class AppliedRequirement(models.Model):
     standard = models.ForeignKey(
         "training.TrainingStandard", on_delete=models.DO_NOTHING, related_name="+"
     )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.DO_NOTHING, related_name="+"
+    )
 
     class Meta:
         managed = False

@@ -7,6 +7,9 @@ given day. Counts for a person, a team, an organisation, a sector or the whole p
 
 The rules (docs/compliance.md):
 
+- A record *counts* for a membership when it is the partnership's own training (attendance,
+  e-learning: not attributed to an organisation) or was imported or verified by the
+  membership's own organisation (`attributed_to`).
 - A record *meets* a standard when one of its standards is that standard or covers it (level 3
   covers levels 2 and 1, through any chain). Records completed after the day asked about are
   ignored.
@@ -99,27 +102,43 @@ def _grace_ends_on(row: Any = F) -> AddMonths:
     )
 
 
-def _meeting_records(*, user: Any, standard: Any, day: ComplianceDay) -> QuerySet[TrainingRecord]:
-    """Records of `user` that meet `standard`, each record once, completed by the day.
+def _counted_for(organisation: Any) -> Q:
+    """Records that count for a row of `organisation`: the partnership's own training (not
+    attributed to anyone) counts everywhere; a record an organisation imported or verified
+    counts only towards that organisation's requirements (docs/compliance.md)."""
+    return Q(attributed_to_id__isnull=True) | Q(attributed_to_id=organisation)
 
-    `user` and `standard` are the row's user and standard as seen from these records (an
+
+def _meeting_records(
+    *, user: Any, standard: Any, organisation: Any, day: ComplianceDay
+) -> QuerySet[TrainingRecord]:
+    """Records of `user` that meet `standard` and count for `organisation`, each record once,
+    completed by the day.
+
+    `user`, `standard` and `organisation` are the row's as seen from these records (an
     `OuterRef`, nested as deep as these records sit).
     """
     meets = _through.objects.filter(
         trainingrecord_id=OuterRef("pk"), trainingstandard__covers__covered_id=OuterRef(standard)
     )
-    return TrainingRecord.objects.filter(user_id=user, completed_on__lte=day.on).filter(
-        Exists(meets)
+    return (
+        TrainingRecord.objects.filter(user_id=user, completed_on__lte=day.on)
+        .filter(_counted_for(organisation))
+        .filter(Exists(meets))
     )
 
 
 def _latest_record(day: ComplianceDay) -> QuerySet[TrainingRecord]:
     """For a standard without an hours rule: records meeting it, newest first."""
-    return TrainingRecord.objects.filter(
-        user_id=OuterRef("user_id"),
-        completed_on__lte=day.on,
-        standards__covers__covered_id=OuterRef("standard_id"),
-    ).order_by("-completed_on")
+    return (
+        TrainingRecord.objects.filter(
+            user_id=OuterRef("user_id"),
+            completed_on__lte=day.on,
+            standards__covers__covered_id=OuterRef("standard_id"),
+        )
+        .filter(_counted_for(OuterRef("organisation_id")))
+        .order_by("-completed_on")
+    )
 
 
 def _enough_hours_record(day: ComplianceDay) -> QuerySet[TrainingRecord]:
@@ -128,7 +147,10 @@ def _enough_hours_record(day: ComplianceDay) -> QuerySet[TrainingRecord]:
     to what the standard requires, newest first."""
     hours_since = (
         _meeting_records(
-            user=OuterRef("user_id"), standard=OuterRef(OuterRef("standard_id")), day=day
+            user=OuterRef("user_id"),
+            standard=OuterRef(OuterRef("standard_id")),
+            organisation=OuterRef(OuterRef("organisation_id")),
+            day=day,
         )
         .filter(
             completed_on__gte=OuterRef("completed_on"), completed_on__lt=OuterRef("period_ends_on")
@@ -146,7 +168,12 @@ def _enough_hours_record(day: ComplianceDay) -> QuerySet[TrainingRecord]:
         .values("total")
     )
     return (
-        _meeting_records(user=OuterRef("user_id"), standard=OuterRef("standard_id"), day=day)
+        _meeting_records(
+            user=OuterRef("user_id"),
+            standard=OuterRef("standard_id"),
+            organisation=OuterRef("organisation_id"),
+            day=day,
+        )
         # Hours from records so far apart that they never fell in one period never met it.
         .annotate(
             period_ends_on=AddMonths(

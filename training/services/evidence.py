@@ -163,9 +163,11 @@ def evidence_verify(
                 else None
             ),
             source=RecordSource.EXTERNAL,
+            # Verified by this organisation, so it counts towards its requirements only.
+            attributed_to_id=evidence.membership.organisation_id,
             created_by=verified_by,
         )
-        record.full_clean(exclude=["user", "membership", "created_by"])
+        record.full_clean(exclude=["user", "membership", "created_by", "attributed_to"])
         record._history_user = verified_by  # type: ignore[attr-defined]
         record._change_reason = "Verified evidence of training elsewhere"  # type: ignore[attr-defined]
         record.save()

@@ -51,7 +51,15 @@ KEEP_UPLOADS_DAYS = 90
 
 # Foreign keys are left out of full_clean: each would cost a query per row, and every id came
 # from a query in this same transaction.
-RECORD_FKS = ["user", "membership", "course", "booking", "created_by", "import_batch"]
+RECORD_FKS = [
+    "user",
+    "membership",
+    "course",
+    "booking",
+    "created_by",
+    "import_batch",
+    "attributed_to",
+]
 
 
 class ApplyOutcome(StrEnum):
@@ -313,6 +321,8 @@ def _records_create(
             completed_on=plan.completed_on,
             expires_on=plan.expires_on,
             source=RecordSource.IMPORT,
+            # Imported by this organisation, so it counts towards its requirements only.
+            attributed_to_id=batch.organisation_id,
             created_by=applied_by,
             import_batch=batch,
         )
