@@ -4,6 +4,11 @@ Some tests need real services: PostgreSQL (`postgres` marker), Redis with a Cele
 (`redis`) or Chromium (`browser`). When a service is missing such a test is skipped with the
 reason shown in the summary, except under CI=true, where a missing service fails the test:
 CI must never pass by skipping. A run that deliberately leaves them out deselects them with -m.
+
+No test may depend on the day it runs. HUB_TEST_CLOCK_SHIFT_DAYS=400 moves the clock of the whole
+run (this process and its live_server threads) that many days ahead, as CI does in a stage of its
+own; a test about a particular day travels there with `@pytest.mark.time_machine(...)`
+(docs/testing.md).
 """
 
 from __future__ import annotations
@@ -11,11 +16,55 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+CLOCK_SHIFT_VARIABLE = "HUB_TEST_CLOCK_SHIFT_DAYS"
+_SESSION_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+def _clock_shift() -> timedelta:
+    """How far ahead of the real day the run's clock stands: none unless the variable says."""
+    raw = os.environ.get(CLOCK_SHIFT_VARIABLE, "").strip() or "0"
+    try:
+        return timedelta(days=int(raw))
+    except ValueError:
+        raise pytest.UsageError(
+            f"{CLOCK_SHIFT_VARIABLE} must be a whole number of days, not {raw!r}."
+        ) from None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the clock before any test database exists, so migrations, the seeded demo,
+    factories, views and live_server's threads all read the same moved day. The clock keeps
+    ticking (a frozen one would hide nothing but make every timestamp equal). Processes the run
+    starts (Chromium, a Celery worker) keep the real clock."""
+    shift = _clock_shift()
+    if not shift:
+        return
+    clock = time_machine.travel(datetime.now(tz=UTC) + shift, tick=True)
+    clock.start()
+    config.stash[_SESSION_CLOCK] = clock
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    clock = config.stash.get(_SESSION_CLOCK, None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    shift = _clock_shift()
+    if not shift:
+        return f"clock: the real day ({CLOCK_SHIFT_VARIABLE} moves it)"
+    return (
+        f"clock: {shift.days} days ahead, {datetime.now(tz=UTC):%d %B %Y} ({CLOCK_SHIFT_VARIABLE})"
+    )
 
 
 def _postgres_missing() -> str | None:

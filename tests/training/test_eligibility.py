@@ -253,7 +253,12 @@ def test_reasons_name_the_person_when_someone_else_books(person: Any) -> None:
     gateway = CourseFactory(title="Level 1 e-learning")
     course = CourseFactory()
     course.prerequisites.add(gateway)
-    BookingHoldFactory(user=person.user, ends_at=_london(2027, 3, 3, 10), reason="did not attend")
+    BookingHoldFactory(
+        user=person.user,
+        starts_at=_london(2026, 11, 1, 10),
+        ends_at=_london(2027, 3, 3, 10),
+        reason="did not attend",
+    )
 
     blockers = booking_blockers(
         session=SessionFactory(course=course),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from organisations.enums import Sector
 from tests.accounts.factories import UserFactory
@@ -178,17 +179,16 @@ def test_a_colleague_already_booked_cannot_take_a_second_place(
 
 
 def test_the_colleague_must_be_eligible(booking: Booking, colleague: Any) -> None:
-    BookingHoldFactory(
-        user=colleague.user,
-        ends_at=datetime(2027, 3, 3, 10, tzinfo=LONDON),
-        reason="did not attend 2 sessions",
-    )
+    # The hold is in force whatever day the suite runs: it ends 90 days from the clock's now.
+    ends_at = (timezone.now() + timedelta(days=90)).astimezone(LONDON)
+    BookingHoldFactory(user=colleague.user, ends_at=ends_at, reason="did not attend 2 sessions")
     CourseAudienceSectorFactory(course=booking.session.course, sector=Sector.POLICE)
     with pytest.raises(ValidationError) as refusal:
         booking_substitute(booking=booking, substitute=colleague, substituted_by=booking.user)
     assert refusal.value.messages == [
         "This course is for police staff.",
-        "Alex Okafor cannot book until 3 March 2027 because they did not attend 2 sessions.",
+        f"Alex Okafor cannot book until {ends_at.day} {ends_at:%B %Y} because they did not attend "
+        "2 sessions.",
     ]
 
 
