@@ -3,6 +3,11 @@
 Each class subclasses allauth's own form and changes only what people read; the behaviour
 (checking passwords, rate limits, codes) stays allauth's. They are wired in with ACCOUNT_FORMS
 and MFA_FORMS in settings.
+
+Two forms also apply the MFA policy (accounts.mfa), as a second line behind the middleware:
+setting up an authenticator app needs proof beyond the password, and someone whose role needs
+an app cannot change their email address before they have one (the address is what the proof
+is sent to).
 """
 
 from __future__ import annotations
@@ -10,9 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import forms as account_forms
+from allauth.core import context as allauth_context
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
+
+from accounts.mfa import mfa_enrolled, mfa_enrolment_proven, mfa_required
 
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com."
 NEW_PASSWORD_HINT = (
@@ -20,6 +28,13 @@ NEW_PASSWORD_HINT = (
     "name or email address."
 )
 CODE_HINT = "The 6-digit code shown in your authenticator app."
+ENROLMENT_NOT_PROVEN = (
+    "Confirm it is you with the code we email before you set up an authenticator app."
+)
+EMAIL_CHANGE_NEEDS_MFA = (
+    "Your role needs an authenticator app, so you cannot change your email address yourself. "
+    "Ask the partnership team to change it for you."
+)
 
 
 def _word_field(
@@ -128,6 +143,14 @@ class AddEmailForm(account_forms.AddEmailForm):
             "select the link.",
         )
 
+    def clean_email(self) -> str:
+        # Otherwise someone with only the password could move the account to their own address,
+        # then prove that address to set up their own authenticator app.
+        user = self.user
+        if user is not None and mfa_required(user) and not mfa_enrolled(user):
+            raise forms.ValidationError(EMAIL_CHANGE_NEEDS_MFA)
+        return str(super().clean_email())
+
 
 class ChangePasswordForm(account_forms.ChangePasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -223,3 +246,9 @@ class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _word_code(self, recovery_codes_allowed=False)
+
+    def clean_code(self) -> str:
+        request = allauth_context.request
+        if request is None or not mfa_enrolment_proven(session=request.session, user=self.user):
+            raise forms.ValidationError(ENROLMENT_NOT_PROVEN)
+        return str(super().clean_code())

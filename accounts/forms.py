@@ -1,4 +1,5 @@
-"""Forms for accounts: the extra sign-up details, and Wagtail's user forms without passwords.
+"""Forms for accounts: the extra sign-up details, the emailed code that comes before setting up an
+authenticator app, and Wagtail's user forms without passwords.
 
 `SignupDetailsForm` is allauth's ACCOUNT_SIGNUP_FORM_CLASS: allauth builds its own sign-up forms
 (with a password, or from a Microsoft sign-in) on top of it. So this module must not import
@@ -8,6 +9,7 @@ own forms lives in `accounts.allauth_forms`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from allauth.core import context as allauth_context
@@ -113,7 +115,7 @@ class SignupDetailsForm(forms.Form):
         """Called by allauth once the user is saved: give them their first membership."""
         from allauth.account.adapter import get_adapter
 
-        from accounts.services import signup_membership_create
+        from accounts.services import mfa_enrolment_proof_record, signup_membership_create
 
         invitation = self.cleaned_data.get("invitation")
         signup_membership_create(
@@ -123,12 +125,48 @@ class SignupDetailsForm(forms.Form):
         )
         if invitation is not None:
             request.session.pop(INVITATION_SESSION_KEY, None)
+            # The link reached them at this address, which is the proof an authenticator app
+            # needs before it can be set up (accounts.mfa).
+            mfa_enrolment_proof_record(
+                session=request.session, user=user, email=invitation.email, how="invitation"
+            )
         else:
             # The invitation link stashed its address as verified; this person signed up with
             # another address, which must be verified by email like any domain sign-up.
             stashed = request.session.get("account_verified_email")
             if stashed and stashed.lower() != user.email.lower():
                 get_adapter(request).unstash_verified_email(request)
+
+
+ENROLMENT_CODE_FORMAT = re.compile(r"^\d{6}$")
+
+
+class MFAEnrolmentCodeForm(forms.Form):
+    """The 6-digit code we emailed, before an authenticator app may be set up.
+
+    Only checks the shape of what was typed; `accounts.services.mfa_enrolment_code_check` says
+    whether it is the right code.
+    """
+
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code in the email we sent you.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-5",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code from the email."},
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not ENROLMENT_CODE_FORMAT.match(code):
+            raise forms.ValidationError("The code must be 6 digits, like 123456.")
+        return code
 
 
 class WagtailUserEditForm(UserEditForm):

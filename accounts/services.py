@@ -1,21 +1,41 @@
-"""Writes for accounts: invitations, the membership a new person gets when they sign up, and
-sending allauth's emails once the transaction commits."""
+"""Writes for accounts: invitations, the membership a new person gets when they sign up,
+proving control of an email address before setting up an authenticator app, and sending
+allauth's emails once the transaction commits."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+import secrets
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts.mfa import (
+    ENROLMENT_CODE_ATTEMPTS,
+    ENROLMENT_CODE_LIFETIME,
+    ENROLMENT_CODE_RESEND_AFTER,
+    ENROLMENT_CODE_SESSION_KEY,
+    ENROLMENT_CODES_PER_HOUR,
+    ENROLMENT_PROOF_SESSION_KEY,
+    EnrolmentCode,
+    EnrolmentProof,
+    EnrolmentProofMethod,
+)
 from accounts.models import Invitation, User
 from organisations.enums import MembershipKind
 from organisations.models import JobRole, Membership, Organisation
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
 
 logger = logging.getLogger(__name__)
 
@@ -202,3 +222,130 @@ def authenticators_reset(*, user: User) -> int:
     deleted, _ = Authenticator.objects.filter(user=user).delete()
     logger.warning("authenticators reset", extra={"user_id": user.pk, "deleted": deleted})
     return deleted
+
+
+ENROLMENT_CODE_TOO_MANY_WRONG = (
+    f"You have entered a wrong code {ENROLMENT_CODE_ATTEMPTS} times, so that code no longer "
+    "works. Ask for a new code."
+)
+
+
+def mfa_enrolment_proof_record(
+    *, session: SessionBase, user: User, email: str, how: EnrolmentProofMethod
+) -> None:
+    """Record that this session showed it controls `email`, one of the person's addresses.
+
+    It counts (`accounts.mfa.mfa_enrolment_proven`) only while `email` is their sign-in address.
+    """
+    proof: EnrolmentProof = {"user_id": user.pk, "email": email.strip().lower(), "how": how}
+    session[ENROLMENT_PROOF_SESSION_KEY] = proof
+    logger.info("mfa enrolment email proven", extra={"user_id": user.pk, "how": how})
+
+
+def _enrolment_code_digest(*, user_id: int, email: str, code: str) -> str:
+    # Keyed with SECRET_KEY: a copy of the session table alone does not give the code away.
+    return salted_hmac(
+        "accounts.mfa_enrolment_code", f"{user_id}:{email}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _enrolment_code_sending_allow(*, user: User, now: datetime) -> None:
+    """Count a code sent to this person, or refuse when they asked too recently or too often.
+
+    Counted per person in the cache, across sessions: each code allows a few guesses, so the
+    number of codes is what limits someone guessing.
+    """
+    key = f"accounts:mfa-enrolment-codes-sent:{user.pk}"
+    hour_ago = (now - timedelta(hours=1)).timestamp()
+    sent = [at for at in cache.get(key, []) if at > hour_ago]
+    if sent and now.timestamp() - max(sent) < ENROLMENT_CODE_RESEND_AFTER.total_seconds():
+        raise ValidationError(
+            "We sent you a code less than a minute ago. Check your email, or wait a minute "
+            "before you ask for another.",
+            code="too_soon",
+        )
+    if len(sent) >= ENROLMENT_CODES_PER_HOUR:
+        raise ValidationError(
+            f"You have asked for {ENROLMENT_CODES_PER_HOUR} codes in the last hour. Wait an "
+            "hour, then try again.",
+            code="too_many_codes",
+        )
+    cache.set(key, [*sent, now.timestamp()], timeout=60 * 60)
+
+
+def mfa_enrolment_code_send(*, session: SessionBase, user: User) -> None:
+    """Email the person a new 6-digit code that proves this session controls their address.
+
+    The code replaces any sent before and is kept in the session only as a keyed hash. Raises
+    ValidationError when the person has no address, or asked too recently or too often.
+    """
+    email = user.email.strip().lower()
+    if not email:
+        raise ValidationError(
+            "Your account has no email address. Ask the partnership team to add one.",
+            code="no_email",
+        )
+    now = timezone.now()
+    _enrolment_code_sending_allow(user=user, now=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    expires_at = now + ENROLMENT_CODE_LIFETIME
+    pending: EnrolmentCode = {
+        "user_id": user.pk,
+        "email": email,
+        "digest": _enrolment_code_digest(user_id=user.pk, email=email, code=code),
+        "expires_at": expires_at.isoformat(),
+        "wrong_attempts": 0,
+    }
+    session[ENROLMENT_CODE_SESSION_KEY] = pending
+    context = {
+        "user": user,
+        "code": code,
+        "minutes": int(ENROLMENT_CODE_LIFETIME.total_seconds() // 60),
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "password_reset_url": settings.SITE_URL.rstrip("/") + reverse("account_reset_password"),
+    }
+    subject = render_to_string("mfa/email/enrolment_code_subject.txt", context).strip()
+    body = render_to_string("mfa/email/enrolment_code_message.txt", context)
+    email_message_send_on_commit(
+        message=EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
+    )
+    logger.info("mfa enrolment code sent", extra={"user_id": user.pk})
+
+
+def mfa_enrolment_code_check(*, session: SessionBase, user: User, code: str) -> None:
+    """Record the proof when `code` is the one we emailed; otherwise raise ValidationError.
+
+    A wrong code only counts against the code: after ENROLMENT_CODE_ATTEMPTS wrong ones it stops
+    working, even if the right one follows.
+    """
+    pending = session.get(ENROLMENT_CODE_SESSION_KEY)
+    email = user.email.strip().lower()
+    if (
+        not isinstance(pending, dict)
+        or pending.get("user_id") != user.pk
+        or pending.get("email") != email
+    ):
+        raise ValidationError(
+            "We have not emailed you a code yet. Ask for a code first.", code="no_code"
+        )
+    if pending["wrong_attempts"] >= ENROLMENT_CODE_ATTEMPTS:
+        raise ValidationError(ENROLMENT_CODE_TOO_MANY_WRONG, code="too_many_wrong")
+    if datetime.fromisoformat(pending["expires_at"]) <= timezone.now():
+        raise ValidationError("This code has expired. Ask for a new code.", code="expired")
+    given = _enrolment_code_digest(user_id=user.pk, email=email, code=code.strip())
+    if not constant_time_compare(given, pending["digest"]):
+        pending["wrong_attempts"] += 1
+        session[ENROLMENT_CODE_SESSION_KEY] = pending  # saved again: the count changed
+        left = ENROLMENT_CODE_ATTEMPTS - pending["wrong_attempts"]
+        logger.warning(
+            "mfa enrolment code wrong", extra={"user_id": user.pk, "attempts_left": left}
+        )
+        if left == 0:
+            raise ValidationError(ENROLMENT_CODE_TOO_MANY_WRONG, code="too_many_wrong")
+        tries = "1 more time" if left == 1 else f"{left} more times"
+        raise ValidationError(
+            f"The code is not right. Check it and try again. You can try {tries}.",
+            code="incorrect",
+        )
+    del session[ENROLMENT_CODE_SESSION_KEY]
+    mfa_enrolment_proof_record(session=session, user=user, email=email, how="emailed_code")

@@ -1,4 +1,5 @@
-"""Views for accounts: accepting an invitation, and the account overview.
+"""Views for accounts: accepting an invitation, the account overview, and the emailed code that
+comes before setting up an authenticator app.
 
 The home page is a Wagtail page (`cms.models.HomePage`); what it shows a signed-in person comes
 from `accounts.selectors.dashboard_for`.
@@ -17,12 +18,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.adapters import INVITATION_SESSION_KEY
-from accounts.mfa import mfa_enrolled, mfa_required
+from accounts.forms import MFAEnrolmentCodeForm
+from accounts.mfa import (
+    ENROLMENT_CODE_LIFETIME,
+    mfa_enrolled,
+    mfa_enrolment_code_pending,
+    mfa_enrolment_proven,
+    mfa_required,
+)
 from accounts.selectors import invitation_usable_by_token, user_with_email_exists
-from accounts.services import invitation_accept
+from accounts.services import (
+    invitation_accept,
+    mfa_enrolment_code_check,
+    mfa_enrolment_code_send,
+    mfa_enrolment_proof_record,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,6 +81,10 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 {"reason": " ".join(error.messages)},
                 status=400,
             )
+        # The link reached them at their address: proof enough to set up an authenticator app.
+        mfa_enrolment_proof_record(
+            session=request.session, user=user, email=invitation.email, how="invitation"
+        )
         messages.success(request, f"You have joined {invitation.organisation}.")
         return redirect("home")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
@@ -87,3 +105,49 @@ def profile(request: HttpRequest) -> HttpResponse:
         "entra_connected": SocialAccount.objects.filter(user=user, provider="entra").exists(),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_enrolment_confirm_view(request: HttpRequest) -> HttpResponse:
+    """The "Confirm it is you" page: the code we email before someone may set up an app.
+
+    A password alone must not be enough to tie the account to a phone (accounts.mfa). The
+    middleware sends anyone without proof here from allauth's set-up page; once the right code
+    is entered, they go back to it.
+    """
+    user = request.user
+    assert user.is_authenticated  # login_required; narrows the type for mypy
+    if mfa_enrolled(user):
+        return redirect("mfa_index")
+    if mfa_enrolment_proven(session=request.session, user=user):
+        return redirect("mfa_activate_totp")
+    form = MFAEnrolmentCodeForm()
+    if request.method == "POST" and "send" in request.POST:
+        try:
+            mfa_enrolment_code_send(session=request.session, user=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"We have emailed a code to {user.email}.")
+        return redirect("accounts:mfa_enrolment_confirm")
+    if request.method == "POST":
+        form = MFAEnrolmentCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                mfa_enrolment_code_check(
+                    session=request.session, user=user, code=form.cleaned_data["code"]
+                )
+            except ValidationError as error:
+                form.add_error("code", error)
+            else:
+                return redirect("mfa_activate_totp")
+    context = {
+        "form": form,
+        "code_pending": mfa_enrolment_code_pending(
+            session=request.session, user=user, now=timezone.now()
+        ),
+        "email": user.email,
+        "minutes": int(ENROLMENT_CODE_LIFETIME.total_seconds() // 60),
+    }
+    return render(request, "mfa/enrolment_confirm.html", context)

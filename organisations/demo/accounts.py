@@ -3,6 +3,11 @@
 Accounts whose roles require MFA (`accounts.roles.Roles.privileged`) are enrolled with one fixed
 TOTP secret, so anyone trying the demo can add it to an authenticator app or print the current
 code with `python manage.py demo_totp`. The secret protects nothing: demo data only.
+
+Every other demo person who needs MFA (the generated coordinators, clerks, trainers and web
+editors, who share the demo password too) gets the same secret at the end of the seed
+(`privileged_authenticators_seed`). Left without one, their account would go to whoever signed
+in first and set up an authenticator app of their own.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt, encrypt
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
-from accounts.roles import Roles
+from accounts.roles import Roles, privileged_users_q
 from organisations.demo import organisations as orgs
 from organisations.demo.context import DemoSeed
 from organisations.enums import GovernorCategory, GovernorRole, MembershipKind
@@ -252,6 +258,46 @@ def totp_enrol(user: User) -> None:
         totp.data = {**totp.data, "secret": encrypt(DEMO_TOTP_SECRET)}
         totp.save(update_fields=["data"])
     RecoveryCodes.activate(user)
+
+
+def privileged_authenticators_seed(seed: DemoSeed) -> None:
+    """The demo secret, and recovery codes, for everyone who needs MFA and has no authenticator.
+
+    Runs after every step that gives out roles. Content admin users and superusers need MFA as
+    well (`accounts.mfa.mfa_required`), so they are included. In bulk, because `--people N`
+    makes many coordinators and clerks.
+    """
+    has_totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    user_ids = list(
+        User.objects.filter(privileged_users_q() | Q(is_staff=True) | Q(is_superuser=True))
+        .exclude(Exists(has_totp))
+        .values_list("pk", flat=True)
+    )
+    with_codes = set(
+        Authenticator.objects.filter(
+            user_id__in=user_ids, type=Authenticator.Type.RECOVERY_CODES
+        ).values_list("user_id", flat=True)
+    )
+    Authenticator.objects.bulk_create(
+        [
+            Authenticator(
+                user_id=user_id,
+                type=Authenticator.Type.TOTP,
+                data={"secret": encrypt(DEMO_TOTP_SECRET)},
+            )
+            for user_id in user_ids
+        ]
+        + [
+            Authenticator(
+                user_id=user_id,
+                type=Authenticator.Type.RECOVERY_CODES,
+                data={"seed": encrypt(RecoveryCodes.generate_seed()), "used_mask": 0},
+            )
+            for user_id in user_ids
+            if user_id not in with_codes
+        ]
+    )
+    seed.log(f"Authenticator apps for other people who need MFA: {len(user_ids)}")
 
 
 def demo_totp_code(at: float | None = None) -> tuple[str, int]:

@@ -18,7 +18,11 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.demo.reading import page_reading_seed
 from cms.demo.site import published_pages_seed
-from organisations.demo.accounts import DEMO_PASSWORD, demo_accounts_seed
+from organisations.demo.accounts import (
+    DEMO_PASSWORD,
+    demo_accounts_seed,
+    privileged_authenticators_seed,
+)
 from organisations.demo.context import DemoSeed
 from organisations.demo.governors import governing_boards_seed
 from organisations.demo.job_roles import job_roles_seed
@@ -69,7 +73,8 @@ def demo_seed_start(*, log: Callable[[str], None] = print) -> DemoSeed:
 
 
 def demo_seed_run(seed: DemoSeed, *, people: int = 0, sessions: int = 0) -> None:
-    """Run every step, then add `people` more and `sessions` more in bulk, in one transaction.
+    """Run every step, then add `people` more and `sessions` more in bulk, in one transaction;
+    last, give everyone who needs MFA and has no authenticator the demo one.
 
     A failed step leaves the database as it was. Wagtail's reference index (which records what
     each organisation refers to, for the admin's usage counts) is brought up to date once at the
@@ -84,6 +89,8 @@ def demo_seed_run(seed: DemoSeed, *, people: int = 0, sessions: int = 0) -> None
             large_history_seed(seed, first_user_id=first_user_id)
         if sessions:
             large_programme_seed(seed, sessions=sessions)
+        # Last, once every role is given out: nobody who needs MFA is left without it.
+        privileged_authenticators_seed(seed)
         if ReferenceIndex.is_indexed(Organisation):
             for organisation in seed.organisations.values():
                 ReferenceIndex.create_or_update_for_object(organisation)

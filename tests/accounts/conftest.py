@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
-from tests.accounts.factories import DEFAULT_PASSWORD, fresh_totp_code
+from tests.accounts.factories import DEFAULT_PASSWORD, emailed_enrolment_code, fresh_totp_code
 
 # A made-up Entra tenant the partnership allows, and our made-up app registration.
 ALLOWED_TENANT = "11111111-2222-3333-4444-555555555555"
@@ -45,6 +47,21 @@ def reauthenticate(client: Client) -> Callable[..., Any]:
         return client.post("/accounts/reauthenticate/", {"password": password})
 
     return _reauthenticate
+
+
+@pytest.fixture
+def confirm_it_is_you(
+    client: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> Callable[[], Any]:
+    """Ask for the emailed code and enter it, as allauth's set-up page now needs first."""
+
+    def _confirm_it_is_you() -> Any:
+        url = reverse("accounts:mfa_enrolment_confirm")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"send": "1"})
+        return client.post(url, {"code": emailed_enrolment_code(mail.outbox)})
+
+    return _confirm_it_is_you
 
 
 @pytest.fixture

@@ -87,3 +87,16 @@ def fresh_totp_code(secret: str = TEST_TOTP_SECRET, margin: float = 2.0) -> str:
     if remaining < margin:
         time.sleep(remaining + 0.1)
     return totp_code(secret)
+
+
+ENROLMENT_CODE_SUBJECT = "Your code to set up an authenticator app"
+
+
+def emailed_enrolment_code(outbox: list) -> str:
+    """The code in the latest "Confirm it is you" email, read as the person would read it."""
+    import re
+
+    message = [m for m in outbox if m.subject == ENROLMENT_CODE_SUBJECT][-1]
+    match = re.search(r"^(\d{6})$", message.body, re.MULTILINE)
+    assert match, message.body
+    return match.group(1)

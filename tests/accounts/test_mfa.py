@@ -117,11 +117,15 @@ def test_enrolled_privileged_person_reaches_pages(client):
 
 
 def test_setting_up_an_app_makes_recovery_codes(
-    client, sign_in, reauthenticate, django_capture_on_commit_callbacks
+    client, sign_in, confirm_it_is_you, reauthenticate, django_capture_on_commit_callbacks
 ):
     """Entering the app's first code turns MFA on, creates recovery codes and shows them."""
     user = user_with_role("coordinator")
     sign_in(user.email)
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.headers["Location"] == reverse("accounts:mfa_enrolment_confirm")
+    assert confirm_it_is_you().headers["Location"] == reverse("mfa_activate_totp")
+    mail.outbox.clear()
     response = client.get(reverse("mfa_activate_totp"))
     assert response.headers["Location"].startswith(reverse("account_reauthenticate"))
     reauthenticate()
@@ -145,10 +149,11 @@ def test_setting_up_an_app_makes_recovery_codes(
     assert client.get("/").status_code == 200
 
 
-def test_wrong_first_code_does_not_turn_mfa_on(client, sign_in, reauthenticate):
+def test_wrong_first_code_does_not_turn_mfa_on(client, sign_in, confirm_it_is_you, reauthenticate):
     """A wrong code leaves MFA off and says so."""
     user = user_with_role("coordinator")
     sign_in(user.email)
+    confirm_it_is_you()
     reauthenticate()
     client.get(reverse("mfa_activate_totp"))
     response = client.post(reverse("mfa_activate_totp"), {"code": "123456"})

@@ -27,6 +27,7 @@ SIGNED_IN_PAGES = [
     ("account_change_password", "Change your password"),
     ("account_email", "Change your email address"),
     ("mfa_index", "Sign-in security"),
+    ("accounts:mfa_enrolment_confirm", "Confirm it is you"),
     ("mfa_activate_totp", "Set up an authenticator app"),
     ("socialaccount_connections", "Microsoft sign-in"),
     ("accounts:profile", "Your account"),
@@ -60,11 +61,15 @@ def test_anonymous_pages_are_govuk_pages(client, url_name, heading):
 
 
 @pytest.mark.parametrize(("url_name", "heading"), SIGNED_IN_PAGES)
-def test_account_pages_are_govuk_pages(client, sign_in, reauthenticate, url_name, heading):
+def test_account_pages_are_govuk_pages(
+    client, sign_in, confirm_it_is_you, reauthenticate, url_name, heading
+):
     """Account pages for a signed-in person use the GOV.UK layout and lead back to the account."""
     user = UserFactory()
     MembershipFactory(user=user)
     sign_in(user.email)
+    if url_name == "mfa_activate_totp":
+        confirm_it_is_you()  # the emailed code comes before setting up an app
     reauthenticate()
     response = client.get(reverse(url_name))
     assert response.status_code == 200

@@ -7,10 +7,12 @@ signed in as a coordinator who has set up an authenticator app.
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from playwright.sync_api import Page
 
 from accounts.models import User
+from accounts.services import mfa_enrolment_proof_record
 from organisations.models import Organisation
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory, enrol_totp
 from tests.e2e.axe import assert_accessible, axe_violations, describe_violations
@@ -98,10 +100,21 @@ def test_practitioner_pages(axe_page: Page, practitioner: User, url_name: str) -
 
 
 def test_authenticator_set_up(axe_page: Page, organisation: Organisation) -> None:
-    """The page that makes a coordinator set up an authenticator app before anything else."""
+    """The pages that make a coordinator set up an authenticator app before anything else:
+    "Confirm it is you" (the emailed code), then the set-up page itself."""
     user = UserFactory.create(email="new.coordinator@lewisham.example")
     MembershipFactory.create(user=user, organisation=organisation, coordinator=True)
     sign_in(axe_page, user.email)
+    axe_page.goto(reverse("mfa_activate_totp"))
+    assert axe_page.url.endswith(reverse("accounts:mfa_enrolment_confirm")), axe_page.url
+    assert_accessible(axe_page)
+    # The code itself goes by email (tested in tests/accounts/test_mfa_enrolment.py); here the
+    # proof it gives is written into this browser's session, as entering the code would.
+    session_key = next(c["value"] for c in axe_page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=session_key)
+    mfa_enrolment_proof_record(session=session, user=user, email=user.email, how="emailed_code")
+    session.save()
+    axe_page.goto(reverse("mfa_activate_totp"))
     if reverse("account_reauthenticate") in axe_page.url:
         # allauth asks for the password again before an authenticator can be added.
         assert_accessible(axe_page)

@@ -152,6 +152,19 @@ def test_accounts_needing_mfa_share_the_demo_secret(account: DemoAccount) -> Non
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
 
 
+def test_nobody_who_needs_mfa_is_left_without_an_app() -> None:
+    """Every seeded person whose role needs MFA has the demo app, so none of the accounts that
+    share the demo password goes to whoever signs in first and sets up an app of their own."""
+    from accounts.mfa import mfa_required
+
+    needing = [user for user in User.objects.all() if mfa_required(user)]
+    assert len(needing) > len([a for a in DEMO_ACCOUNTS if a.needs_mfa])
+    enrolled = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user_id", flat=True)
+    )
+    assert [user.email for user in needing if user.pk not in enrolled] == []
+
+
 def test_every_email_address_is_on_a_reserved_domain() -> None:
     """Nothing in the demo can reach a real inbox."""
     addresses = [

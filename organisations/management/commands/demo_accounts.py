@@ -7,7 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from organisations.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from organisations.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_totp_code,
+)
 
 
 class Command(BaseCommand):
@@ -27,9 +32,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Authenticator (TOTP) secret for the accounts that need MFA: {DEMO_TOTP_SECRET}"
         )
+        code, seconds_left = demo_totp_code()
+        self.stdout.write(f"Its code now: {code} (a new one comes in {seconds_left} s)")
         self.stdout.write(
-            "Add it to an authenticator app, or run `python manage.py demo_totp` to print the "
-            "current code."
+            "Add the secret to an authenticator app, or run `python manage.py demo_totp` to print "
+            "the current code. Every other demo person who needs MFA (the generated coordinators, "
+            "clerks, trainers and web editors) has the same secret."
         )
         emails = [a.email for a in DEMO_ACCOUNTS]
         if User.objects.filter(email__in=emails).count() < len(emails):
