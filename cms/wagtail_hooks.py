@@ -9,7 +9,10 @@ hooks close the gaps that are left:
   delete the draft made for a new organisation, leaving the organisation without a page);
 - the "Page types usage" report, which counts every page on the site and names the last one
   edited of each type, whoever's it is, is shown only to the partnership team (and its address
-  refuses everyone else: `cms.views.admin_reports`).
+  refuses everyone else: `cms.views.admin_reports`);
+- the page chooser (behind internal links and page fields) offers only pages the person may edit
+  and published pages, never another organisation's drafts (`cms.selectors.page_chooser`; the
+  chooser opened at such a draft is refused by `cms.views.page_chooser`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.models import Page
+from wagtail.query import PageQuerySet
 
 from accounts.roles import roles_for
 from cms.models.pages import OrganisationPage
+from cms.selectors.page_chooser import pages_choosable_by
 from organisations.permissions import can_manage_organisations
 
 # Reports about every page on the site rather than the pages the person may edit.
@@ -51,6 +56,12 @@ def hide_site_wide_reports(request: HttpRequest, menu_items: list[Any]) -> None:
     if user.is_superuser or roles_for(user).partnership_team:
         return
     menu_items[:] = [item for item in menu_items if item.name not in SITE_WIDE_REPORTS]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser(pages: PageQuerySet[Page], request: HttpRequest) -> PageQuerySet[Page]:
+    """Editors choose from their own pages and published ones, in browsing and in search."""
+    return pages_choosable_by(user=request.user, pages=pages)
 
 
 @hooks.register("before_delete_page")

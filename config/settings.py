@@ -453,6 +453,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 WAGTAIL_SITE_NAME = PARTNERSHIP_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Private pages and documents send people to our sign-in too, not Wagtail's (config/urls.py).
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 # Passwords are set and reset through allauth only, so MFA and rate limits always apply.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -468,6 +470,13 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "csv", "txt"]
+# Documents always go through Wagtail's view at /documents/ (never a redirect to the storage's
+# own address), so a collection's privacy setting is checked on every download. Only PDFs
+# open in the browser; anything else is an attachment. Wagtail sends each one with
+# `Content-Security-Policy: default-src 'none'` and `nosniff` (docs/cms.md, docs/security.md).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: it would send staff email hashes to a third party and break our CSP.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

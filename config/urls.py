@@ -8,8 +8,9 @@ from django.views.generic import RedirectView, TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import admin_reports
+from cms.views import admin_reports, page_chooser
 
 urlpatterns = [
     # The home page is a Wagtail page (cms.HomePage); named so templates can link to it.
@@ -17,6 +18,8 @@ urlpatterns = [
     # Wagtail's own sign-in would skip MFA and rate limits, so it sends people to ours, for
     # every method: a POST with a password signs nobody in. The same for its password reset.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # The same for the sign-in Wagtail sends people to from private pages and documents.
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     re_path(
         r"^admin/password_reset/",
         RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
@@ -24,7 +27,15 @@ urlpatterns = [
     # Wagtail's site-wide page report, limited to the partnership team (cms.views.admin_reports).
     path("admin/reports/page-types-usage/", admin_reports.page_types_usage_view),
     path("admin/reports/page-types-usage/results/", admin_reports.page_types_usage_results_view),
+    # Wagtail's page chooser opened at a page the person may not see (cms.views.page_chooser).
+    path(
+        "admin/choose-page/<int:parent_page_id>/",
+        page_chooser.page_chooser_browse_child_view,
+    ),
     path("admin/", include(wagtailadmin_urls)),
+    # Documents editors upload, served through Wagtail's view so a collection's privacy
+    # setting holds; PDFs open in the browser, anything else downloads (docs/cms.md).
+    path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),

@@ -1,4 +1,5 @@
-"""Wagtail's admin uses our sign-in, so MFA and rate limits cannot be walked around."""
+"""Wagtail's admin, and its sign-in for private pages and documents, use our sign-in, so MFA and
+rate limits cannot be walked around."""
 
 from __future__ import annotations
 
@@ -26,21 +27,25 @@ def test_admin_sends_anonymous_people_to_our_sign_in(client):
     assert response.headers["Location"] == f"{reverse('account_login')}?next=/admin/"
 
 
-def test_admin_login_page_redirects_to_ours(client):
-    """Wagtail's sign-in page is replaced by a redirect that keeps `next`."""
-    response = client.get("/admin/login/?next=/admin/pages/")
+# Wagtail's two sign-in pages: the admin's, and the one private pages and documents send to.
+WAGTAIL_LOGIN_PATHS = ["/admin/login/", "/_util/login/"]
+
+
+@pytest.mark.parametrize("path", WAGTAIL_LOGIN_PATHS)
+def test_wagtail_login_pages_redirect_to_ours(client, path):
+    """Wagtail's sign-in pages are replaced by a redirect that keeps `next`."""
+    response = client.get(f"{path}?next=/admin/pages/")
     assert response.headers["Location"] == f"{reverse('account_login')}?next=/admin/pages/"
 
 
+@pytest.mark.parametrize("path", WAGTAIL_LOGIN_PATHS)
 @pytest.mark.parametrize("enforce_csrf", [False, True])
-def test_password_posted_to_admin_login_signs_nobody_in(editor, enforce_csrf):
+def test_password_posted_to_wagtail_login_signs_nobody_in(editor, enforce_csrf, path):
     """Right credentials sent to Wagtail's sign-in do not sign in, with or without CSRF checks."""
     from django.test import Client
 
     client = Client(enforce_csrf_checks=enforce_csrf)
-    response = client.post(
-        "/admin/login/", {"username": editor.email, "password": DEFAULT_PASSWORD}
-    )
+    response = client.post(path, {"username": editor.email, "password": DEFAULT_PASSWORD})
     assert response.status_code in {302, 403}
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/").headers["Location"].startswith(reverse("account_login"))
