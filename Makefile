@@ -9,9 +9,13 @@ MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test setup install assets env migrate seed lint typecheck check clean worker beat audit
 
+# Emails wait in the outbox until something sends them; without a Celery worker that is
+# outbox_watch, run beside the server and stopped with it (docs/email.md).
 run: setup ## Set up, migrate, seed a new database and serve on http://127.0.0.1:$(PORT)
 	@$(MANAGE) seed_demo --if-empty
 	@$(MANAGE) demo_accounts
+	@$(MANAGE) outbox_watch & watcher=$$!; \
+	trap 'kill $$watcher 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Choose tests with PYTEST_ARGS, e.g. make test PYTEST_ARGS='-m "not browser"' or

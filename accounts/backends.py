@@ -56,6 +56,8 @@ PARTNERSHIP_TEAM_PERMISSIONS = frozenset(
         "training.change_compliancerules",
         # "Worried about a child?" numbers on the home page, guides and posters.
         "cms.change_safeguardingcontacts",
+        # The outbox under Settings: what was emailed and whether it went (read-only).
+        "post_office.view_email",
     }
 )
 

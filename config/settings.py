@@ -5,6 +5,7 @@ environment variables; with DEBUG off the site refuses to start without SECRET_K
 ALLOWED_HOSTS. See docs/settings.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "certificates",
     "cms",
     "reporting",
+    "outbox",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     # Others
     "csp",
     "simple_history",
+    "post_office",
 ]
 
 MIDDLEWARE = [
@@ -344,7 +347,12 @@ IMPORT_CHECK_TIME_LIMIT = env.int("IMPORT_CHECK_TIME_LIMIT", default=150)
 
 # Email ------------------------------------------------------------------------------------
 
-EMAIL_BACKEND = env(
+# Every email is stored in the outbox, in the transaction that wrote it; a worker (or, without
+# a broker, `manage.py outbox_watch`) sends it afterwards and tries again if the mail server
+# fails. So no page waits for the mail server or fails with it (docs/email.md).
+EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+# What the outbox sends through: the EMAIL_BACKEND environment variable names it.
+EMAIL_TRANSPORT = env(
     "EMAIL_BACKEND",
     default=(
         "django.core.mail.backends.console.EmailBackend"
@@ -352,6 +360,21 @@ EMAIL_BACKEND = env(
         else "django.core.mail.backends.smtp.EmailBackend"
     ),
 )
+if EMAIL_TRANSPORT in {EMAIL_BACKEND, "post_office.EmailBackend"}:
+    raise ImproperlyConfigured("EMAIL_BACKEND must name the mail server's backend, not the outbox.")
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_TRANSPORT},
+    # outbox.services queues one send task a transaction; post_office's own would queue one
+    # an email, and run inside the request when tasks are eager.
+    "CELERY_ENABLED": False,
+    # Every 10 minutes, 12 times: a mail server down for two hours loses nothing. Then the
+    # email is marked failed, for the partnership team to see under Settings > Outbox.
+    "MAX_RETRIES": 12,
+    "RETRY_INTERVAL": timedelta(minutes=10),
+    "LOG_LEVEL": 2,  # a log row for every attempt, delivered or not
+    # Calendar files carry joining links: kept where no URL serves them.
+    "FILE_STORAGE": "private",
+}
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -380,6 +403,17 @@ CELERY_IMPORTS = [
     "training.tasks_record_imports",
 ]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Emails a send after a commit missed (a broker briefly down) and retries of failed ones.
+    "outbox-send": {
+        "task": "outbox.tasks.outbox_send_task",
+        "schedule": 60,
+        "options": {"expires": 50},
+    },
+    "outbox-delete-old": {
+        "task": "outbox.tasks.outbox_delete_old_task",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 23 * 60 * 60},
+    },
     "invitations-expire": {
         "task": "accounts.tasks.invitations_expire_task",
         "schedule": 60 * 60,
@@ -501,5 +535,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
+        # Named, so post_office does not add a handler of its own (and log everything twice).
+        "post_office": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
