@@ -1,7 +1,9 @@
 """Checking uploaded evidence files: a PDF or an image, of a sensible size, named for what it is.
 
 A file's type is decided from its content, never from its name or the type the browser claims:
-a PDF starts with `%PDF-`, and PNG and JPEG images are those Pillow recognises and verifies.
+a PDF is one pypdf can open and count the pages of (a file that merely starts with `%PDF-`,
+such as an HTML page with that in front, is refused), and PNG and JPEG images are those Pillow
+recognises and verifies, with at most EVIDENCE_MAX_PIXELS pixels.
 The name's extension must then agree with the content, so a file is never stored (or later
 downloaded) under a name that would make a computer open it as something else.
 """
@@ -16,12 +18,18 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 # A phone photo of a certificate is 2 to 5 MB and a scanned PDF rarely more; 10 MB leaves room
 # for a multi-page scan without letting the private store fill up with video or archives.
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Every PDF begins with this (ISO 32000-1, 7.5.2).
 PDF_MAGIC = b"%PDF-"
+# A 12-megapixel phone photo is well inside; so is an A4 page scanned at 600 dpi (35 MP is not,
+# and needs no such detail). The same limit as organisations' logos. Checked from the header,
+# before any pixels are decoded, so a small file claiming a huge canvas costs nothing.
+EVIDENCE_MAX_PIXELS = 25_000_000
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,14 @@ DAMAGED_IMAGE = (
 )
 TOO_MANY_PIXELS = (
     "The selected image is too big. Take the photo at a lower resolution, or save it as a PDF."
+)
+DAMAGED_PDF = (
+    "The selected PDF is damaged or is not really a PDF. Save or print it as a PDF again and "
+    "upload the new copy."
+)
+PASSWORD_PDF = (
+    "The selected PDF is protected with a password. Save a copy without the password and "
+    "upload that."
 )
 
 
@@ -97,6 +113,8 @@ def _sniff(file: File[bytes] | IO[bytes], *, strict: bool) -> FileType | None:
     head = file.read(len(PDF_MAGIC))
     file.seek(0)
     if head == PDF_MAGIC:
+        if strict:
+            _pdf_check(file)
         return PDF
     with warnings.catch_warnings():
         # Pillow warns, then fails, about images with a huge number of pixels: a small file
@@ -106,6 +124,8 @@ def _sniff(file: File[bytes] | IO[bytes], *, strict: bool) -> FileType | None:
             with Image.open(file) as image:
                 file_type = IMAGE_TYPES.get(image.format or "")
                 if file_type is not None and strict:
+                    if image.width * image.height > EVIDENCE_MAX_PIXELS:
+                        raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels")
                     image.verify()
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
@@ -117,6 +137,36 @@ def _sniff(file: File[bytes] | IO[bytes], *, strict: bool) -> FileType | None:
         finally:
             file.seek(0)
     return file_type
+
+
+def _pdf_check(file: File[bytes] | IO[bytes]) -> None:
+    """Refuse a "PDF" that pypdf cannot open and find at least one page in, or that needs a
+    password to open (reviewers could not read it). Leaves the file at its start."""
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            # Protected by a password to open; "" opens those only restricted from editing.
+            raise ValidationError(PASSWORD_PDF, code="password")
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (
+        PyPdfError,
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        NotImplementedError,
+    ):
+        # pypdf raises its own errors for most damage, and plain ones for the rest.
+        raise ValidationError(DAMAGED_PDF, code="damaged_pdf") from None
+    finally:
+        file.seek(0)
+    if pages < 1:
+        raise ValidationError(DAMAGED_PDF, code="damaged_pdf")
 
 
 def _name_mismatch(extension: str, file_type: FileType) -> str:

@@ -17,13 +17,11 @@ from tests.accounts.factories import UserFactory, enrol_totp
 from tests.e2e.axe import assert_accessible
 from tests.e2e.sign_in import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import ExternalEvidenceFactory, TrainingStandardFactory
+from tests.training.factories import PDF_BYTES, ExternalEvidenceFactory, TrainingStandardFactory
 from training.enums import EvidenceStatus
 from training.models import ExternalEvidence, TrainingRecord
 
 pytestmark = pytest.mark.browser
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

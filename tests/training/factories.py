@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import factory
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from organisations.enums import ImportStatus, Sector
 from training.enums import BookingStatus, ChargeKind, Delivery, EvidenceStatus, RecordSource
@@ -24,6 +26,20 @@ from training.models import (
     TrainingRecord,
     TrainingStandard,
 )
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF of blank A4 pages, as the evidence check needs (training.uploads)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# One certificate's bytes, for tests that upload or store evidence.
+PDF_BYTES = pdf_bytes()
 
 
 class TrainingStandardFactory(factory.django.DjangoModelFactory):
@@ -209,9 +225,7 @@ class ExternalEvidenceFactory(factory.django.DjangoModelFactory):
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
     cpd_hours = Decimal("3")
     standard = factory.SubFactory(TrainingStandardFactory)
-    file = factory.django.FileField(
-        filename="certificate.pdf", data=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    )
+    file = factory.django.FileField(filename="certificate.pdf", data=PDF_BYTES)
     original_filename = "certificate.pdf"
     status = EvidenceStatus.PENDING
 

@@ -24,6 +24,7 @@ from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.training.factories import (
+    PDF_BYTES,
     ExternalEvidenceFactory,
     RequirementFactory,
     TrainingStandardFactory,
@@ -40,8 +41,6 @@ from training.services.evidence import (
     evidence_submit,
     evidence_verify,
 )
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def pdf(name: str = "certificate.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

@@ -26,14 +26,12 @@ from accounts.models import User
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import ExternalEvidenceFactory, TrainingStandardFactory
+from tests.training.factories import PDF_BYTES, ExternalEvidenceFactory, TrainingStandardFactory
 from training.enums import EvidenceStatus, RecordSource
 from training.models import ExternalEvidence, TrainingRecord, TrainingStandard
 from training.views import evidence as evidence_views
 
 pytestmark = pytest.mark.django_db
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def png_bytes() -> bytes:

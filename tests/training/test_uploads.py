@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
 
+from tests.training.factories import PDF_BYTES, pdf_bytes
 from training import uploads
 from training.uploads import (
     EVIDENCE_MAX_BYTES,
@@ -19,8 +21,6 @@ from training.uploads import (
     evidence_file_check,
     file_type_of,
 )
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def image_bytes(format: str, size: tuple[int, int] = (40, 30)) -> bytes:
@@ -153,6 +153,59 @@ def test_an_image_claiming_an_enormous_canvas_is_refused(monkeypatch: pytest.Mon
     assert problem("photo.png", image_bytes("PNG", size=(40, 30))).startswith(
         "The selected image is too big."
     )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.4\n<html><script>alert(1)</script></html>",  # an HTML page wearing the header
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",  # the header, no pages
+        PDF_BYTES[: len(PDF_BYTES) // 2],  # a real PDF cut in half
+    ],
+    ids=["html", "no-pages", "truncated"],
+)
+def test_a_file_that_only_starts_like_a_pdf_is_refused(content: bytes) -> None:
+    """The content is opened as a PDF; the first five bytes are not enough."""
+    assert problem("certificate.pdf", content).startswith(
+        "The selected PDF is damaged or is not really a PDF."
+    )
+
+
+def test_a_pdf_of_several_pages_is_accepted() -> None:
+    assert evidence_file_check(upload("certificate.pdf", pdf_bytes(pages=3))) == PDF
+
+
+def test_a_pdf_that_needs_a_password_to_open_is_refused() -> None:
+    """Reviewers could not read it."""
+    writer = PdfWriter(clone_from=io.BytesIO(PDF_BYTES))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    protected = io.BytesIO()
+    writer.write(protected)
+    assert problem("certificate.pdf", protected.getvalue()).startswith(
+        "The selected PDF is protected with a password."
+    )
+
+
+def test_a_pdf_only_restricted_from_editing_is_accepted() -> None:
+    """Many certificate systems lock editing; the PDF still opens without a password."""
+    writer = PdfWriter(clone_from=io.BytesIO(PDF_BYTES))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    restricted = io.BytesIO()
+    writer.write(restricted)
+    assert evidence_file_check(upload("certificate.pdf", restricted.getvalue())) == PDF
+
+
+def test_an_image_over_25_megapixels_is_refused() -> None:
+    """Within Pillow's own limit, but no certificate needs 60 megapixels (the outside test's)."""
+    big = io.BytesIO()
+    Image.new("1", (10_000, 6_000)).save(big, format="PNG")  # 1-bit: a small file
+    assert problem("photo.png", big.getvalue()).startswith("The selected image is too big.")
+
+
+def test_an_image_of_25_megapixels_is_accepted() -> None:
+    edge = io.BytesIO()
+    Image.new("1", (5_000, 5_000)).save(edge, format="PNG")
+    assert evidence_file_check(upload("photo.png", edge.getvalue())) == PNG
 
 
 @pytest.mark.parametrize(
