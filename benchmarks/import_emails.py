@@ -51,7 +51,7 @@ class SinkServer(smtpd.SMTPServer):
 def smtp_sink() -> int:
     """A local SMTP server on a free port, in a background thread."""
     port = free_port()
-    SinkServer((HOST, port), None)
+    SinkServer((HOST, port), None)  # type: ignore[arg-type]  # no server to relay to
     threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.1}, daemon=True).start()
     return port
 
