@@ -17,6 +17,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -191,3 +192,13 @@ def _media_in_temporary_folder(
     """Uploaded files (logos, import files) go to a throwaway folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture
+def team_member() -> Any:
+    """A partnership team member with MFA set up, as everyone who uses the admin must have."""
+    from tests.accounts.factories import UserFactory, enrol_totp
+
+    user = UserFactory.create(partnership_team=True)
+    enrol_totp(user)
+    return user

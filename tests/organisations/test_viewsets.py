@@ -31,14 +31,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team_member() -> User:
-    """A partnership team member with MFA set up, as every admin user must have."""
-    user = UserFactory.create(partnership_team=True)
-    enrol_totp(user)
-    return user
-
-
-@pytest.fixture
 def admin_client(client: Client, team_member: User) -> Client:
     client.force_login(team_member)
     return client

@@ -14,20 +14,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import User
 from outbox.services import outbox_send
-from tests.accounts.factories import UserFactory, enrol_totp
+from tests.accounts.factories import enrol_totp
 from tests.organisations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 RESET_LINK = "https://hub.partnership.example/accounts/password/reset/key/secret-key/"
-
-
-@pytest.fixture
-def team_member() -> User:
-    """A partnership team member with MFA set up, as every admin user must have."""
-    user = UserFactory.create(partnership_team=True)
-    enrol_totp(user)
-    return user
 
 
 @pytest.fixture

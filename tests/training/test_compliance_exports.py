@@ -20,7 +20,7 @@ from pytest_django.asserts import assertContains
 
 from accounts.models import User
 from organisations.models import WorkforceHeadcount
-from tests.accounts.factories import UserFactory, enrol_totp
+from tests.accounts.factories import enrol_totp
 from tests.organisations.factories import OrganisationFactory
 from tests.training.factories import RequirementFactory, TrainingStandardFactory
 from tests.training.test_compliance_pages import (
@@ -41,13 +41,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def world() -> World:
     return build_world()
-
-
-@pytest.fixture
-def team_member() -> User:
-    user = UserFactory.create(partnership_team=True)
-    enrol_totp(user)
-    return user
 
 
 def export_url(world: World, **query: str) -> str:
