@@ -47,7 +47,6 @@ class Command(BaseCommand):
         cleaned_at: float | None = None
         while True:
             try:
-                close_old_connections()  # a connection the database dropped is opened afresh
                 if cleaned_at is None or time.monotonic() - cleaned_at >= DAY_SECONDS:
                     outbox_delete_old()
                     cleaned_at = time.monotonic()
@@ -60,6 +59,10 @@ class Command(BaseCommand):
                 logger.exception("outbox watch failed; trying again")
             if options["once"]:
                 return
+            # Between looks, so a connection the database dropped is opened afresh. Not before
+            # the first: with --once the command may run inside a transaction (tests do), which
+            # Django would take for a broken connection and close.
+            close_old_connections()
             deadline = time.monotonic() + options["interval"]
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.2)
