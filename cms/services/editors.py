@@ -53,15 +53,24 @@ COLLECTION_PERMISSIONS = (
 )
 
 
-def _page_permission(codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+def _permissions(pairs: tuple[tuple[str, str], ...]) -> list[Permission]:
+    """The permissions named by (app label, codename), in one query, in the order given."""
+    wanted = Q()
+    for app_label, codename in pairs:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(wanted).select_related("content_type")
+    }
+    return [found[pair] for pair in pairs]
+
+
+def _page_permissions(codenames: tuple[str, ...]) -> list[Permission]:
+    return _permissions(tuple(("wagtailcore", codename) for codename in codenames))
 
 
 def _collection_permissions() -> list[Permission]:
-    return [
-        Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        for app_label, codename in COLLECTION_PERMISSIONS
-    ]
+    return _permissions(COLLECTION_PERMISSIONS)
 
 
 def editors_group_name(organisation: Organisation) -> str:
@@ -78,10 +87,12 @@ def organisation_editors_ensure(*, organisation: Organisation) -> OrganisationEd
     group = Group.objects.create(name=editors_group_name(organisation))
     root = Collection.get_first_root_node()
     collection = root.add_child(instance=Collection(name=f"{organisation.name}"[:255]))
-    for permission in _collection_permissions():
-        GroupCollectionPermission.objects.create(
-            group=group, collection=collection, permission=permission
-        )
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(group=group, collection=collection, permission=permission)
+            for permission in _collection_permissions()
+        ]
+    )
     editors = OrganisationEditors.objects.create(
         organisation=organisation, group=group, collection=collection
     )
@@ -113,8 +124,10 @@ def organisation_page_provision(*, organisation: Organisation) -> OrganisationPa
                 live=False,
             )
         )
+        # Saving the new page granted its editors their permissions (cms.signals).
         page.save_revision(log_action=True)
-    organisation_page_permissions_grant(page=page)
+    else:
+        organisation_page_permissions_grant(page=page)
     return page
 
 
@@ -137,19 +150,29 @@ def organisation_page_permissions_grant(*, page: OrganisationPage) -> None:
         page=page,
         group__in=OrganisationEditors.objects.exclude(pk=editors.pk).values("group"),
     ).delete()
-    for codename in ORGANISATION_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=editors.group, page=page, permission=_page_permission(codename)
+    _page_permissions_give(group=editors.group, page=page, codenames=ORGANISATION_PAGE_PERMISSIONS)
+
+
+def _page_permissions_give(*, group: Group, page: Page, codenames: tuple[str, ...]) -> None:
+    """Give `group` these permissions on `page` (and below), adding only those it lacks."""
+    held = set(
+        GroupPagePermission.objects.filter(group=group, page=page).values_list(
+            "permission_id", flat=True
         )
+    )
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group=group, page=page, permission=permission)
+            for permission in _page_permissions(codenames)
+            if permission.pk not in held
+        ]
+    )
 
 
 def partnership_group_ensure(*, home: Page) -> Group:
     """The partnership team's publishing group, with every page permission from `home` down."""
     group, _ = Group.objects.get_or_create(name=PARTNERSHIP_GROUP_NAME)
-    for codename in PAGE_PERMISSION_CODENAMES:
-        GroupPagePermission.objects.get_or_create(
-            group=group, page=home, permission=_page_permission(codename)
-        )
+    _page_permissions_give(group=group, page=home, codenames=tuple(PAGE_PERMISSION_CODENAMES))
     root = Collection.get_first_root_node()
     for permission in _collection_permissions():
         GroupCollectionPermission.objects.get_or_create(
