@@ -69,10 +69,11 @@ env: .env
 migrate: install env
 	$(MANAGE) migrate --no-input
 
-lint: install ## ruff, formatting and mypy
+lint: install ## ruff, formatting, mypy and the layers between apps (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 # Needs the advisory services of PyPI and npm (docs/security.md, "Dependency audit").
 audit: install ## Versions installed, and known vulnerabilities in them

@@ -15,51 +15,36 @@ docs/training-admin.md).
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.backends import BaseBackend
 
 from accounts.roles import roles_for
 
-PARTNERSHIP_TEAM_PERMISSIONS = frozenset(
-    {
-        "wagtailadmin.access_admin",
-        "organisations.add_organisation",
-        "organisations.change_organisation",
-        "organisations.delete_organisation",
-        "organisations.view_organisation",
-        "organisations.add_jobrole",
-        "organisations.change_jobrole",
-        "organisations.delete_jobrole",
-        "organisations.view_jobrole",
-        "training.add_trainingstandard",
-        "training.change_trainingstandard",
-        "training.delete_trainingstandard",
-        "training.view_trainingstandard",
-        "training.add_course",
-        "training.change_course",
-        "training.delete_course",
-        "training.view_course",
-        "training.add_session",
-        "training.change_session",
-        "training.delete_session",
-        "training.view_session",
-        "training.view_charge",
-        "training.change_charge",
-        "training.add_requirement",
-        "training.change_requirement",
-        "training.delete_requirement",
-        "training.view_requirement",
-        # The booking rules under Settings (offer times, no-show holds, reminders).
-        "training.change_bookingrules",
-        # The compliance rules under Settings (due-soon window, reminders, guidance edition).
-        "training.change_compliancerules",
-        # "Worried about a child?" numbers on the home page, guides and posters.
-        "cms.change_safeguardingcontacts",
-        # The outbox under Settings: what was emailed and whether it went (read-only).
-        "post_office.view_email",
-    }
-)
+# Everyone on the partnership team reaches the admin; what they may do there is declared by
+# each app as `PARTNERSHIP_TEAM_ADMIN_PERMISSIONS` in its own `permissions.py` (built from the
+# models' `_meta`, so no app label is typed here) and gathered below.
+PARTNERSHIP_TEAM_BASE_PERMISSIONS = frozenset({"wagtailadmin.access_admin"})
+
+
+@cache
+def partnership_team_permissions() -> frozenset[str]:
+    """Every installed app's `PARTNERSHIP_TEAM_ADMIN_PERMISSIONS`, plus admin access."""
+    permissions = set(PARTNERSHIP_TEAM_BASE_PERMISSIONS)
+    for config in apps.get_app_configs():
+        name = f"{config.name}.permissions"
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        permissions |= getattr(module, "PARTNERSHIP_TEAM_ADMIN_PERMISSIONS", frozenset())
+    return frozenset(permissions)
+
 
 # Organisation web editors reach the admin to edit their own organisation's pages; which pages
 # is decided by their editors' group (cms.services.editors), not here.
@@ -77,7 +62,7 @@ class RolePermissionBackend(BaseBackend):
             perms: set[str] = set()
             roles = roles_for(user_obj)
             if roles.partnership_team:
-                perms |= PARTNERSHIP_TEAM_PERMISSIONS
+                perms |= partnership_team_permissions()
             if roles.web_editor:
                 perms |= WEB_EDITOR_PERMISSIONS
             setattr(user_obj, cache_name, perms)

@@ -86,9 +86,13 @@ def dashboard_for(user: User) -> dict[str, Any]:
         .select_related("organisation", "job_role", "line_manager__user")
         .order_by("organisation__name")
     )
+    from accounts.navigation import dashboard_links_for
+
+    roles = roles_for(user)
     return {
         "memberships": memberships,
-        "roles": roles_for(user),
+        "roles": roles,
+        "dashboard_links": dashboard_links_for(user, roles),
         "people_organisations": organisations_with_people_visible_to(user).order_by("name"),
         "reports": direct_reports_of(viewer=user),
     }

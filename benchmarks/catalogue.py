@@ -67,7 +67,7 @@ def measure(runs: int) -> list[tuple[str, float, float, int, int]]:
         ),
         ("course page", reverse("training:course", kwargs={"slug": course.slug})),
         ("session page", reverse("training:session", kwargs={"pk": busiest.pk})),
-        ("my training", reverse("training:my_training")),
+        ("my training", reverse("compliance:my_training")),
     ]
     upcoming = Session.objects.filter(starts_at__gt=timezone.now()).count()
     print(

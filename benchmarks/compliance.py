@@ -164,9 +164,9 @@ def measure(runs: int, *, explain: bool) -> tuple[int, float]:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from compliance.selectors.statuses import ComplianceDay, requirement_rows, status_counts
     from organisations.models import Organisation
     from training.models import TrainingRecord
-    from training.selectors.compliance import ComplianceDay, requirement_rows, status_counts
 
     day = ComplianceDay.today()
     postgresql = connection.vendor == "postgresql"

@@ -12,6 +12,7 @@ from wagtail.signals import page_published, post_page_move
 
 from cms.models.pages import EscalationGuidePage, OrganisationPage, ProcedurePage, ReviewedPage
 from organisations.models import Membership, Organisation
+from organisations.signals import organisation_deleting, organisation_removable_dependents
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid="cms_organisation_created")
@@ -104,3 +105,19 @@ def page_was_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
     specific = instance.specific
     if isinstance(specific, (EscalationGuidePage, ProcedurePage)):
         specific.save(update_fields=["organisation"])
+
+
+@receiver(organisation_removable_dependents, dispatch_uid="cms_organisation_removable")
+def organisation_removable(sender: Any, organisation: Organisation, **kwargs: Any) -> list[Any]:
+    """The draft page made with the organisation goes with it (never one that was published)."""
+    from cms.services.organisation_removal import organisation_unpublished_page
+
+    draft = organisation_unpublished_page(organisation)
+    return [] if draft is None else [draft]
+
+
+@receiver(organisation_deleting, dispatch_uid="cms_organisation_deleting")
+def organisation_being_deleted(sender: Any, organisation: Organisation, **kwargs: Any) -> None:
+    from cms.services.organisation_removal import organisation_pages_discard
+
+    organisation_pages_discard(organisation=organisation)

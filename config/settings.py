@@ -43,11 +43,14 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "training",
+    "evidence",
+    "compliance",
     "shadowing",
     "certificates",
     "cms",
     "reporting",
     "outbox",
+    "demo",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -385,6 +388,19 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="learning-hub@partnership.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Navigation -------------------------------------------------------------------------------
+
+# Modules that add links to the service navigation and the home page, each with
+# `nav_links(user, roles)` and `dashboard_links(user, roles)` (accounts.navigation). Named here,
+# not imported by accounts, so the foundation depends on no feature app.
+NAVIGATION_MODULES = [
+    "organisations.navigation",
+    "training.navigation",
+    "evidence.navigation",
+    "compliance.navigation",
+    "cms.navigation",
+]
+
 # Celery -----------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -398,12 +414,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Task modules beyond each app's tasks.py (which autodiscovery finds by itself).
-CELERY_IMPORTS = [
-    "training.tasks_evidence",
-    "training.tasks_compliance",
-    "training.tasks_record_imports",
-]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Emails a send after a commit missed (a broker briefly down) and retries of failed ones.
     "outbox-send": {
@@ -427,39 +437,39 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Reminders and joining instructions: a quarter of an hour late at worst. A tick still
     # queued when the next is due is dropped (expires), not run twice in a row.
     "training-notifications-sweep": {
-        "task": "training.tasks.notifications_sweep_task",
+        "task": "training.tasks.bookings.notifications_sweep_task",
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
     },
     # Unanswered approval requests expire hours before the session; 15 minutes is close enough.
     "training-requests-expire": {
-        "task": "training.tasks.bookings_expire_unanswered_task",
+        "task": "training.tasks.bookings.bookings_expire_unanswered_task",
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
     },
     # A lapsed offer keeps the next person on the waiting list waiting, so check often.
     "training-offers-expire": {
-        "task": "training.tasks.offers_expire_task",
+        "task": "training.tasks.bookings.offers_expire_task",
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },
     # Places freed by a released agency-mix rule or a bigger session reach the waiting list.
     "training-waiting-lists-offer": {
-        "task": "training.tasks.waiting_lists_offer_task",
+        "task": "training.tasks.bookings.waiting_lists_offer_task",
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
     },
     # Compliance reminders (60 and 30 days before expiry, on expiry, new requirements), each
     # sent once: a morning sweep, London time. A day missed is made up the next morning.
     "training-compliance-reminders": {
-        "task": "training.tasks_compliance.compliance_notices_sweep_task",
+        "task": "compliance.tasks.compliance_notices_sweep_task",
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 23 * 60 * 60},
     },
     # Monthly digests of overdue people to coordinators and clerks: checked each morning,
     # sent at most once a month to each.
     "training-compliance-digests": {
-        "task": "training.tasks_compliance.compliance_digests_sweep_task",
+        "task": "compliance.tasks.compliance_digests_sweep_task",
         "schedule": crontab(hour=7, minute=30),
         "options": {"expires": 23 * 60 * 60},
     },
@@ -479,7 +489,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Uploaded files of historic completions are deleted after 90 days (the records stay).
     "training-record-imports-expire": {
-        "task": "training.tasks.record_imports_expire_task",
+        "task": "training.tasks.bookings.record_imports_expire_task",
         "schedule": 60 * 60 * 24,
     },
 }

@@ -40,6 +40,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),
     path("", include("training.urls")),
+    path("", include("compliance.urls")),
+    path("", include("evidence.urls")),
     path("", include("cms.urls")),
     path(
         "accessibility/",

@@ -19,22 +19,28 @@ their own organisation; clerks grant none.
 
 Trainers, practitioners and governors see nobody else through these rules.
 
-Training adds registers and charges (see the end of this module): the partnership team sees
-every register and charge; a trainer sees the registers of the sessions they train; a
-coordinator sees their organisation's charges, read-only.
+These are the foundation's primitives. Each feature app builds its own rules on them in its
+own `permissions.py` (`training`, `compliance`, `evidence`, `cms`), so this module imports no
+feature app; `is_partnership_team` is the one answer to "is this the partnership team?".
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.contrib.auth import get_permission_codename
+from django.db.models import Model, Q
 
 from accounts.models import Invitation
 from accounts.roles import roles_for
 from organisations.enums import SECTORS_WITH_GOVERNORS, MembershipKind
-from organisations.models import ImportBatch, Membership, MembershipQuerySet, Organisation
-from training.models import Charge, ExternalEvidence, RecordImportBatch, Session
+from organisations.models import (
+    ImportBatch,
+    JobRole,
+    Membership,
+    MembershipQuerySet,
+    Organisation,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -54,7 +60,7 @@ FLAG_WEB_EDITOR = "is_web_editor"
 FLAG_CLERK = "is_clerk"
 
 
-def _role_memberships(viewer: User, *, flag: str) -> MembershipQuerySet:
+def role_memberships(viewer: User, *, flag: str) -> MembershipQuerySet:
     """The viewer's current memberships that carry a role flag where that role means something.
 
     A clerk serves a governing board, so the clerk flag counts only in organisations that have
@@ -66,15 +72,15 @@ def _role_memberships(viewer: User, *, flag: str) -> MembershipQuerySet:
     return memberships
 
 
-def _role_organisations(viewer: User, *, flag: str) -> Q:
+def role_organisations(viewer: User, *, flag: str) -> Q:
     """Organisations where the viewer holds a current membership with the given flag."""
-    return Q(organisation__in=_role_memberships(viewer, flag=flag).values("organisation"))
+    return Q(organisation__in=role_memberships(viewer, flag=flag).values("organisation"))
 
 
 def _managed_kinds_q(viewer: User) -> Q:
     """Organisation and kind pairs the viewer manages, for any model with both fields."""
-    return (_role_organisations(viewer, flag="is_coordinator") & Q(kind__in=COORDINATOR_KINDS)) | (
-        _role_organisations(viewer, flag="is_clerk") & Q(kind__in=CLERK_KINDS)
+    return (role_organisations(viewer, flag="is_coordinator") & Q(kind__in=COORDINATOR_KINDS)) | (
+        role_organisations(viewer, flag="is_clerk") & Q(kind__in=CLERK_KINDS)
     )
 
 
@@ -86,8 +92,8 @@ def memberships_visible_to(viewer: Viewer) -> MembershipQuerySet:
         return Membership.objects.all()
     visible = (
         Q(user=viewer)
-        | _role_organisations(viewer, flag="is_coordinator")
-        | (_role_organisations(viewer, flag="is_clerk") & Q(kind__in=CLERK_KINDS))
+        | role_organisations(viewer, flag="is_coordinator")
+        | (role_organisations(viewer, flag="is_clerk") & Q(kind__in=CLERK_KINDS))
         | Q(line_manager__in=Membership.objects.current().filter(user=viewer))
     )
     return Membership.objects.filter(visible)
@@ -126,8 +132,8 @@ def organisations_with_people_visible_to(viewer: Viewer) -> QuerySet[Organisatio
         return Organisation.objects.none()
     if viewer.is_partnership_team:
         return Organisation.objects.all()
-    coordinating = _role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
-    clerking = _role_memberships(viewer, flag=FLAG_CLERK).values("organisation")
+    coordinating = role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
+    clerking = role_memberships(viewer, flag=FLAG_CLERK).values("organisation")
     return Organisation.objects.filter(Q(pk__in=coordinating) | Q(pk__in=clerking))
 
 
@@ -184,157 +190,25 @@ def can_view_people_of(viewer: Viewer, organisation: Organisation) -> bool:
 
 def can_manage_organisations(viewer: Viewer) -> bool:
     """Creating and changing organisations and job roles is for the partnership team."""
+    return is_partnership_team(viewer)
+
+
+def is_partnership_team(viewer: Viewer) -> bool:
+    """Whether the viewer is an active member of the partnership team, who run the programme
+    and see across every organisation. Every "is this the partnership team?" asks this."""
     return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
 
 
-# Training ------------------------------------------------------------------------------------
-#
-# - the partnership team runs every session: sees and marks every register, cancels sessions,
-#   and sees and waives every charge;
-# - a trainer sees and marks the registers of the sessions they train (while they are a trainer);
-# - a coordinator sees their organisation's charges, read-only;
-# - nobody else sees registers or charges.
-
-
-def sessions_with_registers_visible_to(viewer: Viewer) -> QuerySet[Session]:
-    """Sessions whose register the viewer may see, print and mark."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return Session.objects.none()
-    if viewer.is_partnership_team:
-        return Session.objects.all()
-    if viewer.is_trainer:
-        return Session.objects.filter(trainers=viewer)
-    return Session.objects.none()
-
-
-def can_see_registers(viewer: Viewer) -> bool:
-    """Whether the viewer has a list of registers at all: trainers and the partnership team."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    roles = roles_for(viewer)
-    return roles.partnership_team or roles.trainer
-
-
-def can_view_register(viewer: Viewer, session: Session) -> bool:
-    return sessions_with_registers_visible_to(viewer).filter(pk=session.pk).exists()
-
-
-def can_manage_sessions(viewer: Viewer) -> bool:
-    """Cancelling sessions (and managing courses and sessions in the admin) is for the team."""
-    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
-
-
-def organisations_with_charges_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
-    """Organisations whose training charges the viewer may see."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return Organisation.objects.none()
-    if viewer.is_partnership_team:
-        return Organisation.objects.all()
-    coordinating = _role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
-    return Organisation.objects.filter(pk__in=coordinating)
-
-
-def charges_visible_to(viewer: Viewer) -> QuerySet[Charge]:
-    """Every charge the viewer may see, as one queryset."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return Charge.objects.none()
-    if viewer.is_partnership_team:
-        return Charge.objects.all()
-    return Charge.objects.filter(organisation__in=organisations_with_charges_visible_to(viewer))
-
-
-def can_waive_charges(viewer: Viewer) -> bool:
-    """Waiving a charge is for the partnership team; coordinators only see theirs."""
-    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
-
-
-# Compliance ----------------------------------------------------------------------------------
-#
-# Compliance figures are about people, so they follow the people rules above:
-# - the partnership team sees every organisation's compliance and the partnership summaries;
-# - a coordinator sees their organisation's (staff, volunteers and its governors);
-# - a clerk sees their board's governors;
-# - a line manager sees the people who report to them;
-# - everyone sees their own.
-# External evidence is verified by whoever manages the membership it was uploaded through (the
-# coordinator for staff and volunteers, the clerk for governors, or the partnership team).
-# Historic completions are imported by the same people, for the memberships they manage.
-
-
-def organisations_with_compliance_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
-    """Organisations whose compliance table the viewer may open."""
-    return organisations_with_people_visible_to(viewer)
-
-
-def can_view_compliance_of(viewer: Viewer, organisation: Organisation) -> bool:
-    return organisations_with_compliance_visible_to(viewer).filter(pk=organisation.pk).exists()
-
-
-def can_view_partnership_compliance(viewer: Viewer) -> bool:
-    """Summaries across organisations (by sector, by school) are for the partnership team."""
-    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
-
-
-def boards_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
-    """Organisations with a governing board whose governors the viewer may see."""
-    return organisations_with_people_visible_to(viewer).filter(sector__in=SECTORS_WITH_GOVERNORS)
-
-
-def evidence_reviewable_by(viewer: Viewer) -> QuerySet[ExternalEvidence]:
-    """External evidence the viewer may verify or reject."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return ExternalEvidence.objects.none()
-    return ExternalEvidence.objects.filter(membership__in=memberships_manageable_by(viewer))
-
-
-def evidence_visible_to(viewer: Viewer) -> QuerySet[ExternalEvidence]:
-    """The viewer's own evidence and the evidence they may review."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return ExternalEvidence.objects.none()
-    return ExternalEvidence.objects.filter(
-        Q(user=viewer) | Q(pk__in=evidence_reviewable_by(viewer).values("pk"))
+def model_permissions(
+    model: type[Model], actions: tuple[str, ...] = ("add", "change", "delete", "view")
+) -> frozenset[str]:
+    """Django permission names ("app.action_model") for a model, from its `_meta`, for the
+    `PARTNERSHIP_TEAM_ADMIN_PERMISSIONS` each app declares (accounts.backends gathers them)."""
+    return frozenset(
+        f"{model._meta.app_label}.{get_permission_codename(action, model._meta)}"
+        for action in actions
     )
 
 
-def organisations_importing_records_by(viewer: Viewer) -> QuerySet[Organisation]:
-    """Organisations whose historic completions the viewer may import: where they manage
-    some kind of membership (coordinators, clerks) or the partnership team."""
-    return organisations_with_people_visible_to(viewer)
-
-
-def record_imports_manageable_by(viewer: Viewer) -> QuerySet[RecordImportBatch]:
-    if not viewer.is_authenticated or not viewer.is_active:
-        return RecordImportBatch.objects.none()
-    if viewer.is_partnership_team:
-        return RecordImportBatch.objects.all()
-    # A coordinator sees everyone in their organisation, so every file uploaded there; a clerk
-    # sees only governors, so only the files they uploaded themselves.
-    coordinating = _role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
-    return RecordImportBatch.objects.filter(
-        Q(organisation__in=coordinating)
-        | Q(uploaded_by=viewer, organisation__in=organisations_importing_records_by(viewer))
-    )
-
-
-def organisations_with_reading_visible_to(viewer: Viewer) -> QuerySet[Organisation]:
-    """Organisations whose staff's reading of guides the viewer may see.
-
-    Coordinators see their own organisations; the partnership team sees every organisation.
-    Clerks see governors only, who are not asked to confirm reading, so they see none here.
-    """
-    if not viewer.is_authenticated or not viewer.is_active:
-        return Organisation.objects.none()
-    if roles_for(viewer).partnership_team:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        pk__in=_role_memberships(viewer, flag=FLAG_COORDINATOR).values("organisation")
-    )
-
-
-def can_view_reading_of(viewer: Viewer, organisation: Organisation) -> bool:
-    return organisations_with_reading_visible_to(viewer).filter(pk=organisation.pk).exists()
-
-
-def can_view_partnership_reading(viewer: Viewer) -> bool:
-    """Guides' currency and reading rates across every organisation: the partnership team."""
-    return bool(viewer.is_authenticated and viewer.is_active and roles_for(viewer).partnership_team)
+# The admin pages for organisations and job roles (organisations.viewsets).
+PARTNERSHIP_TEAM_ADMIN_PERMISSIONS = model_permissions(Organisation) | model_permissions(JobRole)

@@ -31,11 +31,7 @@ from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.slug import SlugInput
 
-from cms.services.organisation_removal import (
-    organisation_pages_discard,
-    organisation_unpublished_page,
-)
-from organisations.forms_admin import (
+from organisations.forms.admin import (
     EmailDomainAdminForm,
     EmailDomainFormSet,
     HeadcountFormSet,
@@ -43,6 +39,7 @@ from organisations.forms_admin import (
     OrganisationAdminForm,
 )
 from organisations.models import JobRole, Organisation
+from organisations.signals import organisation_deleting, organisation_removable_dependents
 
 
 def records_preventing_deletion(instance: Model) -> Counter[Options[Any]]:
@@ -102,24 +99,31 @@ class ProtectedDeleteView(DeleteView):
 
 
 class OrganisationDeleteView(ProtectedDeleteView):
-    """An organisation's never-published draft page and its editors' group go with it.
+    """What other apps made automatically for an organisation goes with it.
 
-    Those are made automatically when an organisation is created (cms.services.editors), so they
-    should not stop a mistaken organisation from being deleted. A page that has been published
-    does: published words are not deleted as a side effect.
+    For example cms's never-published draft page and editors' group, made when the organisation
+    was created: they should not stop a mistaken organisation from being deleted. A page that
+    has been published does: published words are not deleted as a side effect. The apps say
+    what they would remove through `organisations.signals`, so this view imports none of them.
     """
 
     def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
-        draft = organisation_unpublished_page(self.object)
-        if draft is not None and self.blocking:
-            self.blocking[type(draft)._meta] -= 1
-            self.blocking = +self.blocking  # drop counts that reached zero
+        if not self.blocking:
+            return
+        replies = organisation_removable_dependents.send(
+            sender=Organisation, organisation=self.object
+        )
+        for _receiver, removable in replies:
+            dependents: list[Any] = list(removable or [])
+            for dependent in dependents:
+                self.blocking[type(dependent)._meta] -= 1
+        self.blocking = +self.blocking  # drop counts that reached zero
 
     def form_valid(self, form: Any) -> HttpResponse:
         if not self.blocking:
             with transaction.atomic():
-                organisation_pages_discard(organisation=self.object)
+                organisation_deleting.send(sender=Organisation, organisation=self.object)
                 return super().form_valid(form)
         return super().form_valid(form)
 

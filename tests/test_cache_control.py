@@ -33,7 +33,7 @@ def test_signed_in_pages_are_not_stored(client: Client, practitioner, url_name: 
 def test_a_persons_own_evidence_file_is_not_stored(client: Client, practitioner) -> None:
     """A certificate downloaded on a shared computer is not left in its browser's cache."""
     evidence = ExternalEvidenceFactory(membership=practitioner)
-    response = client.get(reverse("training:evidence_file", args=[evidence.pk]))
+    response = client.get(reverse("evidence:file", args=[evidence.pk]))
     assert response.status_code == 200
     assert response["Cache-Control"] == NO_STORE
 

@@ -33,17 +33,16 @@ from wagtail.admin.widgets.slug import SlugInput
 
 from organisations.viewsets import ChildFormInlinePanel, ProtectedDeleteView
 from training.enums import PLACE_HOLDING_STATUSES, SessionStatus
-from training.forms_admin import (
+from training.forms.admin import (
     CourseAdminForm,
     CourseFeeFormSet,
     DistinctSectorFormSet,
-    RequirementAdminForm,
     SessionAdminForm,
     SessionPartAdminForm,
     SessionPartFormSet,
     TrainingStandardAdminForm,
 )
-from training.models import Course, Requirement, Session, TrainingStandard
+from training.models import Course, Session, TrainingStandard
 from training.services.sessions import session_saved, session_schedule_stored
 from training.templatetags.session_dates import time_span
 
@@ -73,54 +72,6 @@ class TrainingStandardViewSet(ModelViewSet):
             FieldPanel("satisfies", widget=forms.CheckboxSelectMultiple),
         ],
         base_form_class=TrainingStandardAdminForm,
-    )
-
-
-class RequirementViewSet(ModelViewSet):
-    """Requirements: which memberships must hold which standard, how often, with what grace.
-
-    Nothing about who must hold what is written in code: the partnership team keeps it here.
-    A requirement that should stop applying is made inactive rather than deleted, so its
-    reminders' history stays.
-    """
-
-    model = Requirement
-    icon = "tasks"
-    menu_label = "Requirements"
-    url_prefix = "training-requirements"
-    url_namespace = "requirement_admin"
-    list_display = ["name", "standard", "sector", "membership_kind", "is_active"]
-    list_filter = ["standard", "sector", "membership_kind", "is_active"]
-    search_fields = ["name"]
-    ordering = ["name"]
-    list_per_page = 50
-    copy_view_enabled = True
-    delete_view_class = ProtectedDeleteView
-    delete_template_name = ProtectedDeleteView.template_name
-    edit_handler = ObjectList(
-        [
-            FieldPanel("name"),
-            FieldPanel("standard"),
-            MultiFieldPanel(
-                [
-                    FieldPanel("sector"),
-                    FieldPanel("membership_kind"),
-                    FieldPanel("governor_role"),
-                    FieldPanel("job_roles", widget=forms.CheckboxSelectMultiple),
-                ],
-                heading="Who it applies to",
-            ),
-            MultiFieldPanel(
-                [
-                    FieldPanel("renewal_months"),
-                    FieldPanel("grace_months"),
-                    FieldPanel("applies_from"),
-                    FieldPanel("is_active"),
-                ],
-                heading="When",
-            ),
-        ],
-        base_form_class=RequirementAdminForm,
     )
 
 
@@ -361,4 +312,4 @@ class TrainingViewSetGroup(ModelViewSetGroup):
     menu_label = "Training"
     menu_icon = "calendar"
     menu_order = 210
-    items = (SessionViewSet, CourseViewSet, TrainingStandardViewSet, RequirementViewSet)
+    items = (SessionViewSet, CourseViewSet, TrainingStandardViewSet)

@@ -41,7 +41,7 @@ from cms.blocks import (
     RouteBlock,
 )
 from cms.enums import REVIEW_DUE_SOON_DAYS, ReviewStatus
-from cms.forms_admin import OrganisationPageForm, ReviewedPageForm
+from cms.forms.admin import OrganisationPageForm, ReviewedPageForm
 
 
 class HomePage(Page):

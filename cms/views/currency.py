@@ -20,6 +20,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cms.enums import ReviewStatus
+from cms.permissions import (
+    can_view_partnership_reading,
+    can_view_reading_of,
+    organisations_with_reading_visible_to,
+)
 from cms.selectors.currency import (
     OrganisationCurrency,
     currency_counts,
@@ -33,11 +38,6 @@ from cms.selectors.reading_rates import (
     reading_rates_for,
 )
 from organisations.models import Organisation
-from organisations.permissions import (
-    can_view_partnership_reading,
-    can_view_reading_of,
-    organisations_with_reading_visible_to,
-)
 
 PEOPLE_PER_PAGE = 50  # a screenful that still reads well with a screen reader, as elsewhere
 

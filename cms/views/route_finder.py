@@ -30,10 +30,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from certificates.pdf import render_pdf
-from cms.forms import RouteFinderForm
+from cms.forms.route_finder import RouteFinderForm
 from cms.models.settings import SafeguardingContacts
 from cms.selectors.routes import EscalationRoutes, escalation_routes, guides_by_organisation
+from config.pdf import render_pdf
 
 # The only query parameters the route finder reads; anything else in a link is dropped.
 QUERY_FIELDS = ("from", "to")

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from organisations.enums import MembershipKind
-from organisations.forms import (
+from organisations.forms.people import (
     KIND_LABELS,
     ImportUploadForm,
 )

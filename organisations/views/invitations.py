@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from organisations import services
 from organisations.enums import MEMBER_PHRASES, MembershipKind
-from organisations.forms import (
+from organisations.forms.people import (
     InvitationForm,
 )
 from organisations.selectors import (

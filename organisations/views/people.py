@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from organisations import services
-from organisations.forms import (
+from organisations.forms.people import (
     MembershipEditForm,
     MembershipEndForm,
     PeopleFilterForm,

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import PERMISSIVE_POLICY
 
-from certificates.pdf import REFUSED_URI, PdfRenderError, link_callback, render_pdf
+from config.pdf import REFUSED_URI, PdfRenderError, link_callback, render_pdf
 
 FONT = Path(django_settings.BASE_DIR) / "static" / "dist" / "fonts" / "DejaVuSans.ttf"
 
@@ -214,10 +214,10 @@ def test_a_media_file_resolves_to_its_path(settings: Any) -> None:
 @pytest.mark.parametrize("uri", REFUSED)
 def test_anything_else_is_refused_and_logged(uri: str, caplog: pytest.LogCaptureFixture) -> None:
     """Paths on disk, other folders, "..", web addresses and other schemes are refused."""
-    with caplog.at_level(logging.WARNING, logger="certificates.pdf"):
+    with caplog.at_level(logging.WARNING, logger="config.pdf"):
         assert link_callback(uri) == REFUSED_URI
 
-    logged = [r.uri for r in caplog.records if r.name == "certificates.pdf"]
+    logged = [r.uri for r in caplog.records if r.name == "config.pdf"]
     assert logged == [uri]
 
 
@@ -255,7 +255,7 @@ def test_a_pdf_never_reads_what_it_may_not(
     (pdf_templates / "hostile.html").write_text(HOSTILE_TEMPLATE)
     context = {name: str(path) for name, path in secrets.items() if name != "marker"}
 
-    with caplog.at_level(logging.WARNING, logger="certificates.pdf"):
+    with caplog.at_level(logging.WARNING, logger="config.pdf"):
         content = render_pdf("hostile.html", context)
 
     assert content.startswith(b"%PDF")
@@ -269,7 +269,7 @@ def test_a_pdf_never_reads_what_it_may_not(
     forbidden = {os.path.realpath(path) for path in paths}
     assert not _opened(touched) & forbidden
     assert _network(touched) == []
-    refused = {record.uri for record in caplog.records if record.name == "certificates.pdf"}
+    refused = {record.uri for record in caplog.records if record.name == "config.pdf"}
     assert f"file://{secrets['secret_image']}" in refused
     assert "https://example.com/font.ttf" in refused
 

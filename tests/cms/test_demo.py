@@ -17,7 +17,6 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from accounts.models import User
-from cms.demo.procedures import INFORMATION_SHARING_URL, LONDON_PROCEDURES_URL, PROCEDURES
 from cms.enums import ReviewStatus
 from cms.models import (
     Acknowledgement,
@@ -30,7 +29,8 @@ from cms.models import (
     StandardPage,
 )
 from cms.selectors.reading import pages_to_confirm_for
-from organisations.demo import organisations as orgs
+from demo.cms.procedures import INFORMATION_SHARING_URL, LONDON_PROCEDURES_URL, PROCEDURES
+from demo.organisations import organisations as orgs
 from organisations.enums import MembershipKind, Sector
 from organisations.models import Membership, Organisation
 from tests.demo_database import demo_seeded_for_module

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from wagtail.models import Page
 
 from accounts.models import User
-from cms.forms_admin import review_owner_choices
+from cms.forms.admin import review_owner_choices
 from cms.models import OrganisationPage
 from tests.accounts.factories import UserFactory
 from tests.cms.admin_forms import edit_form_data, partnership_team_member, web_editor

@@ -113,7 +113,7 @@ def test_practitioner_books_and_cancels_a_place(page: Page, programme: Programme
     with page.expect_navigation():
         page.get_by_role("button", name="Cancel booking").click()
 
-    assert page.url.endswith(reverse("training:my_training")), main_text(page)
+    assert page.url.endswith(reverse("compliance:my_training")), main_text(page)
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "You have cancelled the booking"
     )
@@ -146,7 +146,7 @@ def test_training_pages_are_accessible(axe_page: Page, programme: Programme) -> 
     booking = Booking.objects.get(user=programme.practitioner)
     for url in [
         reverse("training:booking_cancel", kwargs={"pk": booking.pk}),
-        reverse("training:my_training"),
+        reverse("compliance:my_training"),
     ]:
         axe_page.goto(url)
         assert_accessible(axe_page)

@@ -43,7 +43,7 @@ def rows(page: Page) -> list[str]:
 def test_organisation_page(axe_page: Page, world: World) -> None:
     """A coordinator reaches their organisation from the compliance link, filters, sorts."""
     sign_in(axe_page, world.coordinator.email, mfa=True)
-    axe_page.goto(reverse("training:compliance"))
+    axe_page.goto(reverse("compliance:home"))
     expect(axe_page.locator("h1")).to_have_text("Compliance")
     expect(axe_page.locator("main")).to_contain_text("50.0%")
     assert rows(axe_page) == ["Ana Ash", "Ben Birch", "Cal Cedar", "Dee Dale", "Eve Elm"]
@@ -69,7 +69,7 @@ def test_organisation_page(axe_page: Page, world: World) -> None:
 def test_organisation_page_with_a_filter_error(axe_page: Page, world: World) -> None:
     """A tampered filter shows the error summary, itself accessible."""
     sign_in(axe_page, world.coordinator.email, mfa=True)
-    url = reverse("training:organisation_compliance", args=[world.organisation.slug])
+    url = reverse("compliance:organisation", args=[world.organisation.slug])
     axe_page.goto(f"{url}?team=999999")
     expect(axe_page.locator(".govuk-error-summary")).to_contain_text("Choose a team from the list.")
     assert axe_page.title().startswith("Error: ")
@@ -79,7 +79,7 @@ def test_organisation_page_with_a_filter_error(axe_page: Page, world: World) -> 
 def test_team_page(axe_page: Page, world: World) -> None:
     """A line manager, who needs no authenticator app, sees their team."""
     sign_in(axe_page, world.manager.user.email)
-    axe_page.goto(reverse("training:compliance"))
+    axe_page.goto(reverse("compliance:home"))
     expect(axe_page.locator("h1")).to_have_text("Your team's training")
     assert rows(axe_page) == ["Ana Ash", "Ben Birch", "Cal Cedar", "Dee Dale"]
     assert_accessible(axe_page)
@@ -88,7 +88,7 @@ def test_team_page(axe_page: Page, world: World) -> None:
 def test_partnership_page(axe_page: Page, world: World, team_member: User) -> None:
     """The partnership team's summary, and an organisation's table from it."""
     sign_in(axe_page, team_member.email, mfa=True)
-    axe_page.goto(reverse("training:compliance"))
+    axe_page.goto(reverse("compliance:home"))
     expect(axe_page.locator("h1")).to_have_text("Compliance across the partnership")
     expect(axe_page.locator("main")).to_contain_text("6 of 8")
     assert_accessible(axe_page)

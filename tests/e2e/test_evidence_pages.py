@@ -12,14 +12,15 @@ from django.utils import timezone
 from playwright.sync_api import FilePayload, Page
 
 from accounts.models import User
+from evidence.enums import EvidenceStatus
+from evidence.models import ExternalEvidence
 from organisations.models import Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.e2e.axe import assert_accessible
 from tests.e2e.sign_in import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.training.factories import PDF_BYTES, ExternalEvidenceFactory, TrainingStandardFactory
-from training.enums import EvidenceStatus
-from training.models import ExternalEvidence, TrainingRecord
+from training.models import TrainingRecord
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def test_the_upload_form_with_errors_is_accessible(axe_page: Page, practitioner:
     """Sent with a future date, too many hours and a file that is not a certificate: every
     problem is in the error summary, and the page still passes."""
     sign_in(axe_page, practitioner.email)
-    axe_page.goto(reverse("training:evidence_new"))
+    axe_page.goto(reverse("evidence:new"))
     assert_accessible(axe_page)
 
     axe_page.get_by_label("Course name").fill("Level 2 e-learning")
@@ -88,7 +89,7 @@ def test_a_practitioner_sends_evidence_and_sees_it_waiting(
     axe_page: Page, practitioner: User
 ) -> None:
     sign_in(axe_page, practitioner.email)
-    axe_page.goto(reverse("training:evidence_new"))
+    axe_page.goto(reverse("evidence:new"))
     axe_page.get_by_label("Course name").fill("Level 2 e-learning")
     axe_page.get_by_label("Who provided the training?").fill("NHS e-Learning for Healthcare")
     axe_page.get_by_label("Day").fill("14")
@@ -129,7 +130,7 @@ def test_a_coordinator_reviews_and_verifies_evidence(
     )
     sign_in(axe_page, coordinator.email, mfa=True)
 
-    axe_page.goto(reverse("training:evidence_review"))
+    axe_page.goto(reverse("evidence:review"))
     assert axe_page.get_by_role("table").is_visible()
     assert_accessible(axe_page)
 
@@ -152,7 +153,7 @@ def test_the_reject_page_with_errors_is_accessible(
         membership=MembershipFactory.create(organisation=organisation)
     )
     sign_in(axe_page, coordinator.email, mfa=True)
-    axe_page.goto(reverse("training:evidence_reject", kwargs={"pk": evidence.pk}))
+    axe_page.goto(reverse("evidence:reject", kwargs={"pk": evidence.pk}))
     with axe_page.expect_navigation():
         axe_page.get_by_role("button", name="Reject evidence").click()
     assert axe_page.locator(".govuk-error-summary").is_visible()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from accounts.models import User
+from compliance.models import ComplianceRules
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.e2e.axe import assert_accessible
 from tests.e2e.sign_in import main_text, sign_in
@@ -26,7 +27,6 @@ from tests.training.test_governors_selectors import (
     governor_standards,
 )
 from training.enums import Delivery
-from training.models import ComplianceRules
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def governor(board: Board) -> User:
 
 def test_my_training_with_requirements(axe_page: Page, governor: User) -> None:
     sign_in(axe_page, governor.email)
-    axe_page.goto(reverse("training:my_training"))
+    axe_page.goto(reverse("compliance:my_training"))
     main = main_text(axe_page)
     assert "What you need to hold" in main
     assert "Book a place" in main
@@ -70,7 +70,7 @@ def test_my_training_with_requirements(axe_page: Page, governor: User) -> None:
 def test_a_governor_declares_they_have_read_the_guidance(axe_page: Page, governor: User) -> None:
     edition = ComplianceRules.load().guidance_edition
     sign_in(axe_page, governor.email)
-    axe_page.goto(reverse("training:my_training"))
+    axe_page.goto(reverse("compliance:my_training"))
     with axe_page.expect_navigation():
         axe_page.get_by_role("button", name=f"I have read {edition}").click()
     main = main_text(axe_page)
@@ -83,8 +83,8 @@ def test_board_page(axe_page: Page, board: Board) -> None:
     clerk = MembershipFactory.create(organisation=board.school, clerk=True).user
     enrol_totp(clerk)
     sign_in(axe_page, clerk.email, mfa=True)
-    axe_page.goto(reverse("training:boards"))  # a clerk of one board goes straight to it
-    assert axe_page.url.endswith(reverse("training:board", kwargs={"slug": board.school.slug}))
+    axe_page.goto(reverse("compliance:boards"))  # a clerk of one board goes straight to it
+    assert axe_page.url.endswith(reverse("compliance:board", kwargs={"slug": board.school.slug}))
     assert "Link Governor" in main_text(axe_page)
     assert_accessible(axe_page)
 
@@ -93,7 +93,7 @@ def test_take_up_page(axe_page: Page, board: Board) -> None:
     team = UserFactory.create(partnership_team=True)
     enrol_totp(team)
     sign_in(axe_page, team.email, mfa=True)
-    axe_page.goto(reverse("training:governor_take_up"))
+    axe_page.goto(reverse("compliance:take_up"))
     axe_page.get_by_role("link", name="In date", exact=True).click()
     axe_page.wait_for_url("**/governors/take-up/?sort=rate*")
     assert axe_page.locator("th[aria-sort=ascending] a").inner_text() == "In date"

@@ -18,15 +18,15 @@ from pytest_django import DjangoDbBlocker
 
 from accounts.models import User
 from accounts.roles import roles_for
-from organisations.demo import names
-from organisations.demo.accounts import (
+from demo.organisations import names
+from demo.organisations.accounts import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
     DemoAccount,
     demo_totp_code,
 )
-from organisations.demo.organisations import CHILDRENS_SOCIAL_CARE, ICB, MET_POLICE
+from demo.organisations.organisations import CHILDRENS_SOCIAL_CARE, ICB, MET_POLICE
 from organisations.enums import GovernorCategory, GovernorRole, MembershipKind, Sector
 from organisations.models import EmailDomain, Membership, Organisation, WorkforceHeadcount
 from tests.demo_database import demo_seeded_for_module

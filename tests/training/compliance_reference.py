@@ -1,6 +1,6 @@
 """A plain, obviously-correct implementation of the compliance rules, for checking the fast one.
 
-Written from the rules in the docstring of `training.selectors.compliance` (and
+Written from the rules in the docstring of `compliance.selectors.statuses` (and
 docs/compliance.md), never from the fast code: no database, no cleverness, loops over
 everything, `dateutil.relativedelta` for months. The property test
 (tests/training/test_compliance_property.py) builds the same partnership in the database and

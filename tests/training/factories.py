@@ -8,8 +8,11 @@ import factory
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from compliance.models import GovernorDeclaration, Requirement
+from evidence.enums import EvidenceStatus
+from evidence.models import ExternalEvidence
 from organisations.enums import ImportStatus, Sector
-from training.enums import BookingStatus, ChargeKind, Delivery, EvidenceStatus, RecordSource
+from training.enums import BookingStatus, ChargeKind, Delivery, RecordSource
 from training.models import (
     Booking,
     BookingHold,
@@ -17,10 +20,7 @@ from training.models import (
     Course,
     CourseAudienceSector,
     CourseFee,
-    ExternalEvidence,
-    GovernorDeclaration,
     RecordImportBatch,
-    Requirement,
     Session,
     SessionPart,
     TrainingRecord,
@@ -29,7 +29,7 @@ from training.models import (
 
 
 def pdf_bytes(pages: int = 1) -> bytes:
-    """A real PDF of blank A4 pages, as the evidence check needs (training.uploads)."""
+    """A real PDF of blank A4 pages, as the evidence check needs (evidence.uploads)."""
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)

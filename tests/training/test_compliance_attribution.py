@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, User
+from compliance.enums import ComplianceStatus
+from compliance.models import Requirement
+from compliance.selectors.statuses import ComplianceDay, requirement_rows
 from organisations.enums import MembershipKind, Sector
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import enrol_totp
@@ -28,9 +31,8 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import ComplianceStatus, RecordSource
-from training.models import Requirement, TrainingRecord, TrainingStandard
-from training.selectors.compliance import ComplianceDay, requirement_rows
+from training.enums import RecordSource
+from training.models import TrainingRecord, TrainingStandard
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from accounts.models import User
+from compliance import exports as exports_compliance
+from compliance.views import tables as compliance_views
 from organisations.models import WorkforceHeadcount
 from tests.accounts.factories import enrol_totp
 from tests.organisations.factories import OrganisationFactory
@@ -30,8 +32,6 @@ from tests.training.test_compliance_pages import (
     today,
     trained,
 )
-from training import exports_compliance
-from training.views import compliance as compliance_views
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def world() -> World:
 
 
 def export_url(world: World, **query: str) -> str:
-    url = reverse("training:organisation_compliance_export", args=[world.organisation.slug])
+    url = reverse("compliance:organisation_export", args=[world.organisation.slug])
     return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}"
 
 
@@ -191,7 +191,7 @@ def test_a_broken_export_link_goes_back_to_the_page_with_a_message(
     client.force_login(world.coordinator)
     response = client.get(export_url(world, format="pdf"), follow=True)
     assert response.redirect_chain[-1][0] == reverse(
-        "training:organisation_compliance", args=[world.organisation.slug]
+        "compliance:organisation", args=[world.organisation.slug]
     )
     assertContains(response, "The export could not be made from that link.")
 
@@ -201,9 +201,7 @@ def test_a_clerk_exports_only_the_governors(client: Client) -> None:
     school = build_school()
     client.force_login(school["clerk"])
     rows = csv_rows(
-        client.get(
-            reverse("training:organisation_compliance_export", args=["addey"]) + "?format=csv"
-        )
+        client.get(reverse("compliance:organisation_export", args=["addey"]) + "?format=csv")
     )
     # The governor, and the clerk's own row (everyone sees their own); never the staff.
     assert [(row[0], row[2]) for row in rows[1:]] == [
@@ -241,7 +239,7 @@ def test_partnership_csv_has_each_organisations_figures(
 ) -> None:
     """Rates, counts, people and coverage against headcount, one line per organisation."""
     client.force_login(team_member)
-    response = client.get(reverse("training:partnership_compliance_export") + "?format=csv")
+    response = client.get(reverse("compliance:partnership_export") + "?format=csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -273,7 +271,7 @@ def test_partnership_export_follows_the_filters_and_sort(
     client: Client, partnership: World, team_member: User
 ) -> None:
     client.force_login(team_member)
-    url = reverse("training:partnership_compliance_export")
+    url = reverse("compliance:partnership_export")
     by_rate = csv_rows(client.get(f"{url}?format=csv&sort=-rate"))
     assert [row[0] for row in by_rate[1:]] == [
         "Lewisham Children's Social Care",
@@ -285,7 +283,7 @@ def test_partnership_export_follows_the_filters_and_sort(
 
 def test_partnership_xlsx(client: Client, partnership: World, team_member: User) -> None:
     client.force_login(team_member)
-    response = client.get(reverse("training:partnership_compliance_export") + "?format=xlsx")
+    response = client.get(reverse("compliance:partnership_export") + "?format=xlsx")
     assert response["Content-Type"] == XLSX
     rows = xlsx_rows(response)
     assert list(rows[0]) == exports_compliance.ORGANISATION_HEADER
@@ -300,7 +298,7 @@ def test_partnership_organisation_names_are_safe(
     partnership.other.name = "=cmd|' /C calc'!A0"
     partnership.other.save()
     client.force_login(team_member)
-    rows = csv_rows(client.get(reverse("training:partnership_compliance_export") + "?format=csv"))
+    rows = csv_rows(client.get(reverse("compliance:partnership_export") + "?format=csv"))
     assert "'=cmd|' /C calc'!A0" in [row[0] for row in rows]
 
 

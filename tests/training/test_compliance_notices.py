@@ -1,5 +1,5 @@
 """Compliance reminders and monthly digests: who is due which, what they say, and that each goes
-once (training.services.compliance_notices).
+once (compliance.services.notices).
 
 Most tests work on a fixed day (10 March 2027) and call the services with it, as the sweep does
 with today; the beat tasks, the worker and concurrent sweeps are in test_compliance_tasks.py.
@@ -17,6 +17,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from compliance.enums import ComplianceNoticeKind, DigestKind
+from compliance.models import ComplianceDigest, ComplianceNotice, ComplianceRules, Requirement
+from compliance.services.notices import (
+    DIGEST_PEOPLE_LISTED,
+    NoticeDue,
+    compliance_digest_send,
+    compliance_digests_due,
+    compliance_notice_send,
+    compliance_notices_due,
+)
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
@@ -26,23 +36,7 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import ComplianceNoticeKind, DigestKind
-from training.models import (
-    ComplianceDigest,
-    ComplianceNotice,
-    ComplianceRules,
-    Requirement,
-    TrainingRecord,
-    TrainingStandard,
-)
-from training.services.compliance_notices import (
-    DIGEST_PEOPLE_LISTED,
-    NoticeDue,
-    compliance_digest_send,
-    compliance_digests_due,
-    compliance_notice_send,
-    compliance_notices_due,
-)
+from training.models import TrainingRecord, TrainingStandard
 
 pytestmark = pytest.mark.django_db
 

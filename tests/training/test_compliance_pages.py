@@ -24,6 +24,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import User
+from compliance.models import Requirement
+from compliance.views import tables as compliance_views
+from evidence.enums import EvidenceStatus
 from organisations.enums import MembershipKind, Sector
 from organisations.models import JobRole, Membership, Organisation, WorkforceHeadcount
 from tests.accounts.factories import UserFactory, enrol_totp
@@ -34,9 +37,7 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import EvidenceStatus
-from training.models import Requirement, TrainingStandard
-from training.views import compliance as compliance_views
+from training.models import TrainingStandard
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,7 @@ def team_member() -> User:
 
 
 def organisation_url(world: World, **query: str) -> str:
-    url = reverse("training:organisation_compliance", args=[world.organisation.slug])
+    url = reverse("compliance:organisation", args=[world.organisation.slug])
     return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else url
 
 
@@ -201,22 +202,22 @@ def test_home_sends_the_partnership_team_to_the_partnership_summary(
     client: Client, team_member: User
 ) -> None:
     """The partnership team start from the summary across the partnership."""
-    response = signed_in(client, team_member).get(reverse("training:compliance"))
-    assert response.headers["Location"] == reverse("training:partnership_compliance")
+    response = signed_in(client, team_member).get(reverse("compliance:home"))
+    assert response.headers["Location"] == reverse("compliance:partnership")
 
 
 def test_home_sends_a_coordinator_of_one_organisation_to_its_page(
     client: Client, world: World
 ) -> None:
     """A coordinator with one organisation goes straight to its table."""
-    response = signed_in(client, world.coordinator).get(reverse("training:compliance"))
+    response = signed_in(client, world.coordinator).get(reverse("compliance:home"))
     assert response.headers["Location"] == organisation_url(world)
 
 
 def test_home_lists_several_organisations_with_their_rates(client: Client, world: World) -> None:
     """A coordinator of two organisations chooses between them, each with its rate."""
     MembershipFactory.create(user=world.coordinator, organisation=world.other, coordinator=True)
-    response = signed_in(client, world.coordinator).get(reverse("training:compliance"))
+    response = signed_in(client, world.coordinator).get(reverse("compliance:home"))
     assert response.status_code == 200
     rates = {line.organisation.name: line.counts.rate for line in response.context["rates"]}
     # Lewisham: 2 met of 4 counted (the new starter left out); the police: 0 of 1.
@@ -230,13 +231,13 @@ def test_home_lists_several_organisations_with_their_rates(client: Client, world
 
 def test_home_sends_a_line_manager_to_their_team(client: Client, world: World) -> None:
     """A line manager who is not a coordinator goes to their team's page."""
-    response = signed_in(client, world.manager.user).get(reverse("training:compliance"))
-    assert response.headers["Location"] == reverse("training:team_compliance")
+    response = signed_in(client, world.manager.user).get(reverse("compliance:home"))
+    assert response.headers["Location"] == reverse("compliance:team")
 
 
 def test_home_is_not_found_for_a_practitioner(client: Client, world: World) -> None:
     """Someone responsible for nobody has no compliance page but their own training."""
-    response = signed_in(client, world.people["Ana Ash"].user).get(reverse("training:compliance"))
+    response = signed_in(client, world.people["Ana Ash"].user).get(reverse("compliance:home"))
     assert response.status_code == 404
 
 
@@ -449,7 +450,7 @@ def test_export_links_carry_the_filters_and_sort(client: Client, world: World) -
     response = signed_in(client, world.coordinator).get(
         organisation_url(world, status="overdue", q="cal", sort="expiry", page="1")
     )
-    export = reverse("training:organisation_compliance_export", args=[world.organisation.slug])
+    export = reverse("compliance:organisation_export", args=[world.organisation.slug])
     assert response.context["export_csv_url"] == (
         f"{export}?q=cal&status=overdue&sort=expiry&format=csv"
     )
@@ -467,7 +468,7 @@ def test_import_and_evidence_links(client: Client, world: World) -> None:
     )
     assertNotContains(response, "Evidence to verify")
     ExternalEvidenceFactory.create(membership=world.people["Dee Dale"], standard=world.level_2)
-    review = reverse("training:evidence_review")
+    review = reverse("evidence:review")
     assertContains(
         client.get(organisation_url(world)),
         f'<a class="govuk-link" href="{review}">Evidence to verify</a>',
@@ -501,7 +502,7 @@ def test_the_partnership_team_sees_any_organisation_with_a_way_back(
     """The same table for the partnership team, with a link back to the summary."""
     response = signed_in(client, team_member).get(organisation_url(world))
     assert len(names_in_table(response)) == 5
-    assertContains(response, f'href="{reverse("training:partnership_compliance")}"')
+    assertContains(response, f'href="{reverse("compliance:partnership")}"')
 
 
 def _grow(world: World, extra: int) -> None:
@@ -545,7 +546,7 @@ def test_organisation_page_queries_do_not_grow_with_people(
 
 def test_team_page_shows_only_the_managers_reports(client: Client, world: World) -> None:
     """Morgan sees the four who report to him, not Eve (no manager) nor anyone elsewhere."""
-    response = signed_in(client, world.manager.user).get(reverse("training:team_compliance"))
+    response = signed_in(client, world.manager.user).get(reverse("compliance:team"))
     assert response.status_code == 200
     assert names_in_table(response) == ["Ana Ash", "Ben Birch", "Cal Cedar", "Dee Dale"]
     figures = response.context["headline"]
@@ -561,7 +562,7 @@ def test_team_page_leaves_out_people_who_have_left(client: Client, world: World)
     dee = world.people["Dee Dale"]
     dee.end_date = today() - timedelta(days=1)
     dee.save()
-    response = signed_in(client, world.manager.user).get(reverse("training:team_compliance"))
+    response = signed_in(client, world.manager.user).get(reverse("compliance:team"))
     assert names_in_table(response) == ["Ana Ash", "Ben Birch", "Cal Cedar"]
     assert response.context["headline"].total == 3
 
@@ -569,7 +570,7 @@ def test_team_page_leaves_out_people_who_have_left(client: Client, world: World)
 def test_team_page_sorts_by_status(client: Client, world: World) -> None:
     """Sorted by status, the people to chase come first."""
     response = signed_in(client, world.manager.user).get(
-        reverse("training:team_compliance") + "?sort=status"
+        reverse("compliance:team") + "?sort=status"
     )
     assert names_in_table(response) == ["Cal Cedar", "Dee Dale", "Ben Birch", "Ana Ash"]
 
@@ -579,7 +580,7 @@ def test_team_page_queries_do_not_grow_with_people(
 ) -> None:
     """The same queries for 4 reports as for 34."""
     client = signed_in(client, world.manager.user)
-    url = reverse("training:team_compliance")
+    url = reverse("compliance:team")
     few = queries_for(client, url)
     _grow(world, 30)
     with django_assert_num_queries(few):
@@ -615,7 +616,7 @@ def partnership(world: World) -> World:
 
 
 def partnership_url(**query: str) -> str:
-    url = reverse("training:partnership_compliance")
+    url = reverse("compliance:partnership")
     return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else url
 
 
@@ -655,7 +656,7 @@ def test_partnership_figures_by_organisation(
     assert (police.counts.missing, police.headcount, police.hub_coverage) == (1, None, None)
     assertContains(
         response,
-        f'href="{reverse("training:organisation_compliance", args=["addey"])}"',
+        f'href="{reverse("compliance:organisation", args=["addey"])}"',
     )
     assertContains(response, "60.0%")
     assertContains(response, "No headcount declared")
@@ -755,7 +756,7 @@ def test_home_list_queries_do_not_grow_with_people(
     """The list of a coordinator's organisations costs the same for 5 people as for 35."""
     MembershipFactory.create(user=world.coordinator, organisation=world.other, coordinator=True)
     client = signed_in(client, world.coordinator)
-    url = reverse("training:compliance")
+    url = reverse("compliance:home")
     few = queries_for(client, url)
     _grow(world, 30)
     with django_assert_num_queries(few):
@@ -767,7 +768,7 @@ def test_a_coordinator_who_manages_people_is_offered_their_team(
 ) -> None:
     """A coordinator lands on the organisation; their own team is one link away."""
     client = signed_in(client, world.coordinator)
-    team_link = f'href="{reverse("training:team_compliance")}"'
+    team_link = f'href="{reverse("compliance:team")}"'
     assertNotContains(client.get(organisation_url(world)), team_link)
     coordinating = world.coordinator.memberships.get()
     eve = world.people["Eve Elm"]

@@ -65,23 +65,23 @@ def cast() -> Cast:
 
 
 PAGES: dict[str, tuple[str, list[str]]] = {
-    "home": ("training:compliance", []),
-    "organisation": ("training:organisation_compliance", ["lewisham-csc"]),
-    "organisation export": ("training:organisation_compliance_export", ["lewisham-csc"]),
-    "school": ("training:organisation_compliance", ["addey"]),
-    "school export": ("training:organisation_compliance_export", ["addey"]),
-    "guessed slug": ("training:organisation_compliance", ["no-such-organisation"]),
-    "team": ("training:team_compliance", []),
-    "partnership": ("training:partnership_compliance", []),
-    "partnership export": ("training:partnership_compliance_export", []),
+    "home": ("compliance:home", []),
+    "organisation": ("compliance:organisation", ["lewisham-csc"]),
+    "organisation export": ("compliance:organisation_export", ["lewisham-csc"]),
+    "school": ("compliance:organisation", ["addey"]),
+    "school export": ("compliance:organisation_export", ["addey"]),
+    "guessed slug": ("compliance:organisation", ["no-such-organisation"]),
+    "team": ("compliance:team", []),
+    "partnership": ("compliance:partnership", []),
+    "partnership export": ("compliance:partnership_export", []),
 }
 
-ORGANISATION = reverse("training:organisation_compliance", args=["lewisham-csc"])
-POLICE = reverse("training:organisation_compliance", args=["met-lewisham"])
-SCHOOL = reverse("training:organisation_compliance", args=["addey"])
-HOME = reverse("training:compliance")
-TEAM = reverse("training:team_compliance")
-PARTNERSHIP = reverse("training:partnership_compliance")
+ORGANISATION = reverse("compliance:organisation", args=["lewisham-csc"])
+POLICE = reverse("compliance:organisation", args=["met-lewisham"])
+SCHOOL = reverse("compliance:organisation", args=["addey"])
+HOME = reverse("compliance:home")
+TEAM = reverse("compliance:team")
+PARTNERSHIP = reverse("compliance:partnership")
 
 # What each role gets on each page: a status code, or where it redirects to.
 EXPECTED: dict[str, dict[str, int | str]] = {

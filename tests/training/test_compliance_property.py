@@ -5,7 +5,7 @@ rules; requirements narrowed by sector, kind, governor role and job roles; organ
 memberships starting and ending; people, some deactivated; records of any hours on any
 standards) and a day to ask about. Each is written to the database with a handful of bulk
 inserts inside a transaction that is rolled back afterwards. The fast selectors
-(`training.selectors.compliance`) and the reference (`compliance_reference.py`) must then agree
+(`compliance.selectors.statuses`) and the reference (`compliance_reference.py`) must then agree
 on every row's status and dates and on the counts grouped every way the pages group them.
 
 Dates are drawn close to the boundaries the rules care about (expiry today or tomorrow, exactly
@@ -29,19 +29,19 @@ from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from organisations.enums import GovernorCategory, GovernorRole, MembershipKind, Sector
-from organisations.models import JobRole, Organisation
-from organisations.models import Membership as MembershipModel
-from tests.training import compliance_reference as ref
-from training.enums import RecordSource
-from training.models import Requirement as RequirementModel
-from training.models import TrainingRecord, TrainingStandard
-from training.selectors.compliance import (
+from compliance.models import Requirement as RequirementModel
+from compliance.selectors.statuses import (
     ComplianceDay,
     requirement_rows,
     status_counts,
     with_dates,
 )
+from organisations.enums import GovernorCategory, GovernorRole, MembershipKind, Sector
+from organisations.models import JobRole, Organisation
+from organisations.models import Membership as MembershipModel
+from tests.training import compliance_reference as ref
+from training.enums import RecordSource
+from training.models import TrainingRecord, TrainingStandard
 from training.services.standards import standard_covers_rebuild
 
 SECTORS = (Sector.SCHOOL, Sector.HEALTH_TRUST, Sector.POLICE)

@@ -13,6 +13,15 @@ from typing import Any
 
 import pytest
 
+from compliance.enums import ComplianceStatus
+from compliance.models import Requirement
+from compliance.selectors.statuses import (
+    ComplianceDay,
+    requirement_rows,
+    requirement_rows_visible_to,
+    status_counts,
+    with_dates,
+)
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership
 from tests.accounts.factories import UserFactory
@@ -22,15 +31,7 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import ComplianceStatus
-from training.models import Requirement, TrainingStandard
-from training.selectors.compliance import (
-    ComplianceDay,
-    requirement_rows,
-    requirement_rows_visible_to,
-    status_counts,
-    with_dates,
-)
+from training.models import TrainingStandard
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The beat jobs for compliance reminders and digests (training.tasks_compliance): each sends
+"""The beat jobs for compliance reminders and digests (compliance.tasks): each sends
 what is due today once, however often or however concurrently it runs; through a real worker
 too (`redis`), and with real threads on PostgreSQL (`postgres`)."""
 
@@ -19,6 +19,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from compliance import tasks as tasks_compliance
+from compliance.enums import ComplianceNoticeKind, DigestKind
+from compliance.models import ComplianceDigest, ComplianceNotice, Requirement
+from compliance.services import notices as compliance_notices
+from compliance.services.notices import compliance_digests_due, compliance_notices_due
 from config.celery import app
 from organisations.models import Membership
 from tests.celery_workers import tasks_a_new_worker_registers
@@ -28,18 +33,14 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training import tasks_compliance
-from training.enums import ComplianceNoticeKind, DigestKind
-from training.models import ComplianceDigest, ComplianceNotice, Requirement, TrainingStandard
-from training.services import compliance_notices
-from training.services.compliance_notices import compliance_digests_due, compliance_notices_due
+from training.models import TrainingStandard
 
 # Long enough for a worker on a busy two-core CI machine; a healthy one answers in milliseconds.
 RESULT_TIMEOUT = 20
 # The tasks beat must run, by the names CELERY_BEAT_SCHEDULE gives them.
 BEAT_TASKS = {
-    "training.tasks_compliance.compliance_notices_sweep_task",
-    "training.tasks_compliance.compliance_digests_sweep_task",
+    "compliance.tasks.compliance_notices_sweep_task",
+    "compliance.tasks.compliance_digests_sweep_task",
 }
 
 
@@ -190,8 +191,8 @@ def test_a_worker_knows_the_compliance_tasks() -> None:
 
     assert {
         *BEAT_TASKS,
-        "training.tasks_compliance.compliance_notice_send_task",
-        "training.tasks_compliance.compliance_digest_send_task",
+        "compliance.tasks.compliance_notice_send_task",
+        "compliance.tasks.compliance_digest_send_task",
     } <= registered
 
 

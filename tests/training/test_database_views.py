@@ -8,17 +8,17 @@ from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_migrate, pre_migrate
 
+from compliance.models import AppliedRequirement
 from tests.organisations.factories import MembershipFactory
 from tests.training.factories import RequirementFactory
-from training.models import AppliedRequirement
 
 pytestmark = pytest.mark.django_db
 
 
 def _send(signal: object) -> None:
     signal.send(
-        sender=apps.get_app_config("training"),
-        app_config=apps.get_app_config("training"),
+        sender=apps.get_app_config("compliance"),
+        app_config=apps.get_app_config("compliance"),
         verbosity=0,
         interactive=False,
         using=connection.alias,

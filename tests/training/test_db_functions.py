@@ -19,10 +19,10 @@ from django.db.models import DateField, F, IntegerField, Value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from compliance.db_functions import AddDays, AddMonths
+from compliance.models import Requirement
 from organisations.models import Organisation
 from tests.training.factories import RequirementFactory, TrainingStandardFactory
-from training.db_functions import AddDays, AddMonths
-from training.models import Requirement
 
 # (day, months): every month end, leap days, year ends, long and negative spans.
 MONTH_CASES = [

@@ -20,6 +20,19 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from compliance.enums import ComplianceStatus
+from compliance.selectors.statuses import requirement_rows
+from evidence import services as evidence_services
+from evidence.enums import EvidenceStatus
+from evidence.models import ExternalEvidence
+from evidence.selectors import evidence_of
+from evidence.services import (
+    DECISION_EMAILED,
+    evidence_decision_send,
+    evidence_reject,
+    evidence_submit,
+    evidence_verify,
+)
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
@@ -29,18 +42,8 @@ from tests.training.factories import (
     RequirementFactory,
     TrainingStandardFactory,
 )
-from training.enums import ComplianceStatus, EvidenceStatus, RecordSource
-from training.models import ExternalEvidence, TrainingRecord, TrainingStandard
-from training.selectors.compliance import requirement_rows
-from training.selectors.evidence import evidence_of
-from training.services import evidence as evidence_services
-from training.services.evidence import (
-    DECISION_EMAILED,
-    evidence_decision_send,
-    evidence_reject,
-    evidence_submit,
-    evidence_verify,
-)
+from training.enums import RecordSource
+from training.models import TrainingRecord, TrainingStandard
 
 
 def pdf(name: str = "certificate.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

@@ -23,13 +23,15 @@ from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import User
+from evidence import views as evidence_views
+from evidence.enums import EvidenceStatus
+from evidence.models import ExternalEvidence
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.training.factories import PDF_BYTES, ExternalEvidenceFactory, TrainingStandardFactory
-from training.enums import EvidenceStatus, RecordSource
-from training.models import ExternalEvidence, TrainingRecord, TrainingStandard
-from training.views import evidence as evidence_views
+from training.enums import RecordSource
+from training.models import TrainingRecord, TrainingStandard
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +145,7 @@ GOVERNOR_MATRIX = {
 
 def _pages(evidence: ExternalEvidence) -> dict[str, str]:
     return {
-        name: reverse(f"training:{name}", kwargs={"pk": evidence.pk})
+        name: reverse(f"evidence:{name.removeprefix('evidence_')}", kwargs={"pk": evidence.pk})
         for name in ("evidence_detail", "evidence_file", "evidence_reject")
     }
 
@@ -159,10 +161,10 @@ def _check_matrix(
     assert client.get(pages["evidence_file"]).status_code == (200 if may_see else 404)
     assert client.get(pages["evidence_reject"]).status_code == (200 if may_decide else 404)
 
-    verify = client.post(reverse("training:evidence_verify", kwargs={"pk": evidence.pk}))
+    verify = client.post(reverse("evidence:verify", kwargs={"pk": evidence.pk}))
     evidence.refresh_from_db()
     if may_decide:
-        assertRedirects(verify, reverse("training:evidence_review"), fetch_redirect_response=False)
+        assertRedirects(verify, reverse("evidence:review"), fetch_redirect_response=False)
         assert evidence.status == EvidenceStatus.VERIFIED
     else:
         assert verify.status_code == 404
@@ -192,7 +194,9 @@ def test_who_may_see_and_decide_a_governors_evidence(
 def test_anonymous_visitors_are_asked_to_sign_in(
     client: Client, partnership: Partnership, name: str
 ) -> None:
-    url = reverse(f"training:{name}", kwargs={"pk": partnership.staff_evidence.pk})
+    url = reverse(
+        f"evidence:{name.removeprefix('evidence_')}", kwargs={"pk": partnership.staff_evidence.pk}
+    )
     response = client.post(url) if name == "evidence_verify" else client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -207,7 +211,7 @@ def test_a_guessed_id_is_not_found(client: Client, partnership: Partnership, nam
     """Even the partnership team gets a 404 for evidence that does not exist."""
     as_user(client, partnership.users["partnership_team"])
     missing = ExternalEvidence.objects.order_by("-pk").first().pk + 1000
-    url = reverse(f"training:{name}", kwargs={"pk": missing})
+    url = reverse(f"evidence:{name.removeprefix('evidence_')}", kwargs={"pk": missing})
     response = client.post(url) if name == "evidence_verify" else client.get(url)
     assert response.status_code == 404
 
@@ -225,7 +229,7 @@ def test_a_guessed_id_is_not_found(client: Client, partnership: Partnership, nam
 def test_the_review_list_shows_only_what_the_viewer_checks(
     client: Client, partnership: Partnership, role: str, sees_staff: bool, sees_governor: bool
 ) -> None:
-    response = as_user(client, partnership.users[role]).get(reverse("training:evidence_review"))
+    response = as_user(client, partnership.users[role]).get(reverse("evidence:review"))
     assert response.status_code == 200
     (assertContains if sees_staff else assertNotContains)(response, "Level 2 e-learning")
     (assertContains if sees_governor else assertNotContains)(response, "Governor safeguarding")
@@ -235,12 +239,12 @@ def test_the_review_list_shows_only_what_the_viewer_checks(
 def test_people_who_check_nothing_have_no_review_list(
     client: Client, partnership: Partnership, role: str
 ) -> None:
-    response = as_user(client, partnership.users[role]).get(reverse("training:evidence_review"))
+    response = as_user(client, partnership.users[role]).get(reverse("evidence:review"))
     assert response.status_code == 404
 
 
 def test_the_review_list_asks_anonymous_visitors_to_sign_in(client: Client) -> None:
-    response = client.get(reverse("training:evidence_review"))
+    response = client.get(reverse("evidence:review"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
@@ -278,7 +282,7 @@ def test_waiting_evidence_comes_first_the_longest_waiting_at_the_top(
         status=EvidenceStatus.REJECTED, decided_at=now - timedelta(days=7), rejection_reason="No."
     )
 
-    response = as_user(client, coordinator).get(reverse("training:evidence_review"))
+    response = as_user(client, coordinator).get(reverse("evidence:review"))
 
     shown = [evidence.title for evidence in response.context["page"].object_list]
     assert shown == ["Oldest waiting", "Newest waiting", "Decided yesterday", "Decided last week"]
@@ -299,7 +303,7 @@ def test_the_review_list_shows_what_a_reviewer_needs(
         cpd_hours=Decimal("6.50"),
         standard=standard,
     )
-    response = as_user(client, coordinator).get(reverse("training:evidence_review"))
+    response = as_user(client, coordinator).get(reverse("evidence:review"))
     for text in (
         "Ada Adeyemi",
         agency.name,
@@ -309,7 +313,7 @@ def test_the_review_list_shows_what_a_reviewer_needs(
         "6.5",
         "Safeguarding children level 3",
         "Waiting for verification",
-        reverse("training:evidence_detail", kwargs={"pk": evidence.pk}),
+        reverse("evidence:detail", kwargs={"pk": evidence.pk}),
     ):
         assertContains(response, text)
 
@@ -340,9 +344,7 @@ def test_the_review_list_filters_by_status(
         decided_at=timezone.now(),
         rejection_reason="Blurred.",
     )
-    response = as_user(client, coordinator).get(
-        reverse("training:evidence_review"), {"status": status}
-    )
+    response = as_user(client, coordinator).get(reverse("evidence:review"), {"status": status})
     assert sorted(e.title for e in response.context["page"].object_list) == sorted(shown)
     assertContains(response, "All (3)")
     assertContains(response, "Waiting for verification (1)")
@@ -360,10 +362,10 @@ def test_the_review_list_is_paginated(
         _evidence_in(agency, f"Course {number}")
     as_user(client, coordinator)
 
-    first = client.get(reverse("training:evidence_review"), {"status": "pending"})
+    first = client.get(reverse("evidence:review"), {"status": "pending"})
     assert len(first.context["page"].object_list) == 2
     assertContains(first, "?status=pending&amp;page=2")
-    last = client.get(reverse("training:evidence_review"), {"status": "pending", "page": 3})
+    last = client.get(reverse("evidence:review"), {"status": "pending", "page": 3})
     assert len(last.context["page"].object_list) == 1
 
 
@@ -376,16 +378,16 @@ def test_a_coordinator_does_not_review_their_own_evidence(
     own = ExternalEvidenceFactory.create(membership=own_membership, title="My own course")
     as_user(client, coordinator)
 
-    assertNotContains(client.get(reverse("training:evidence_review")), "My own course")
+    assertNotContains(client.get(reverse("evidence:review")), "My own course")
 
-    page = client.get(reverse("training:evidence_detail", kwargs={"pk": own.pk}))
+    page = client.get(reverse("evidence:detail", kwargs={"pk": own.pk}))
     assertContains(page, "You cannot verify or reject your own evidence.")
     assertNotContains(page, "Verify evidence")
 
-    response = client.post(reverse("training:evidence_verify", kwargs={"pk": own.pk}))
+    response = client.post(reverse("evidence:verify", kwargs={"pk": own.pk}))
     assertRedirects(
         response,
-        reverse("training:evidence_detail", kwargs={"pk": own.pk}),
+        reverse("evidence:detail", kwargs={"pk": own.pk}),
         fetch_redirect_response=False,
     )
     own.refresh_from_db()
@@ -398,7 +400,7 @@ def test_the_review_list_makes_the_same_queries_however_long_it_is(
 ) -> None:
     agency, coordinator = coordinator_of_agency
     as_user(client, coordinator)
-    url = reverse("training:evidence_review")
+    url = reverse("evidence:review")
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -442,7 +444,7 @@ def test_a_practitioner_sends_evidence_through_their_only_membership(
     """With one membership the question is not asked; the evidence goes through it."""
     membership = MembershipFactory.create(organisation__name="Lewisham Children's Social Care")
     as_user(client, membership.user)
-    url = reverse("training:evidence_new")
+    url = reverse("evidence:new")
 
     form_page = client.get(url)
     assertNotContains(form_page, "Which organisation is this for?")
@@ -453,7 +455,7 @@ def test_a_practitioner_sends_evidence_through_their_only_membership(
     evidence = ExternalEvidence.objects.get()
     assertRedirects(
         response,
-        reverse("training:evidence_detail", kwargs={"pk": evidence.pk}),
+        reverse("evidence:detail", kwargs={"pk": evidence.pk}),
         fetch_redirect_response=False,
     )
     assert evidence.membership == membership
@@ -488,7 +490,7 @@ def test_someone_with_several_memberships_chooses_one(
         end_date=timezone.localdate() - timedelta(days=10),
     )
     as_user(client, user)
-    url = reverse("training:evidence_new")
+    url = reverse("evidence:new")
 
     form_page = client.get(url)
     assertContains(form_page, "Which organisation is this for?")
@@ -511,7 +513,7 @@ def test_someone_with_several_memberships_chooses_one(
 def test_every_standard_can_be_chosen(client: Client) -> None:
     standards = [TrainingStandardFactory.create(name=f"Standard {n}") for n in ("A", "B", "C")]
     as_user(client, MembershipFactory.create().user)
-    response = client.get(reverse("training:evidence_new"))
+    response = client.get(reverse("evidence:new"))
     for standard in standards:
         assertContains(response, f'<option value="{standard.pk}">{standard.name}</option>')
 
@@ -559,7 +561,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(
     client: Client, level_2: TrainingStandard, changes: dict[str, Any], message: str
 ) -> None:
     as_user(client, MembershipFactory.create().user)
-    response = client.post(reverse("training:evidence_new"), _form(level_2, **changes))
+    response = client.post(reverse("evidence:new"), _form(level_2, **changes))
     assert response.status_code == 200
     assertContains(response, "<title>Error: Add training you did elsewhere", html=False)
     assertContains(response, "There is a problem")
@@ -573,22 +575,22 @@ def test_a_good_file_sent_with_other_mistakes_is_not_kept(
 ) -> None:
     """The person is told to choose the file again: browsers do not keep it either."""
     as_user(client, MembershipFactory.create().user)
-    response = client.post(reverse("training:evidence_new"), _form(level_2, title=""))
+    response = client.post(reverse("evidence:new"), _form(level_2, title=""))
     assertContains(response, "We have not kept the file you chose.")
     assert stored_files() == []
 
 
 def test_someone_without_a_membership_is_told_how_to_get_one(client: Client) -> None:
     as_user(client, UserFactory.create())
-    response = client.get(reverse("training:evidence_new"))
+    response = client.get(reverse("evidence:new"))
     assertContains(response, "Ask your organisation")
     assertNotContains(response, "<form", html=False)
-    assert client.post(reverse("training:evidence_new"), {}).status_code == 200
+    assert client.post(reverse("evidence:new"), {}).status_code == 200
     assert not ExternalEvidence.objects.exists()
 
 
 def test_sending_evidence_needs_signing_in(client: Client) -> None:
-    response = client.get(reverse("training:evidence_new"))
+    response = client.get(reverse("evidence:new"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
@@ -607,12 +609,12 @@ def test_the_owner_sees_why_their_evidence_was_rejected(
         rejection_reason="Your name is missing from the certificate.",
     )
     as_user(client, partnership.users["owner"])
-    response = client.get(reverse("training:evidence_detail", kwargs={"pk": evidence.pk}))
+    response = client.get(reverse("evidence:detail", kwargs={"pk": evidence.pk}))
     assertContains(response, "Rejected")
     assertContains(response, "Your name is missing from the certificate.")
-    assertContains(response, reverse("training:evidence_new"))
+    assertContains(response, reverse("evidence:new"))
     assertNotContains(response, "Verify evidence")
-    assertContains(response, reverse("training:evidence_file", kwargs={"pk": evidence.pk}))
+    assertContains(response, reverse("evidence:file", kwargs={"pk": evidence.pk}))
 
 
 def test_a_reviewer_sees_the_evidence_with_verify_and_reject(
@@ -620,11 +622,11 @@ def test_a_reviewer_sees_the_evidence_with_verify_and_reject(
 ) -> None:
     evidence = partnership.staff_evidence
     as_user(client, partnership.users["coordinator"])
-    response = client.get(reverse("training:evidence_detail", kwargs={"pk": evidence.pk}))
+    response = client.get(reverse("evidence:detail", kwargs={"pk": evidence.pk}))
     assertContains(response, "Amara Okafor")
     assertContains(response, "Verify evidence")
-    assertContains(response, reverse("training:evidence_verify", kwargs={"pk": evidence.pk}))
-    assertContains(response, reverse("training:evidence_reject", kwargs={"pk": evidence.pk}))
+    assertContains(response, reverse("evidence:verify", kwargs={"pk": evidence.pk}))
+    assertContains(response, reverse("evidence:reject", kwargs={"pk": evidence.pk}))
     assertContains(response, "Why are you rejecting this evidence?")
 
 
@@ -637,8 +639,8 @@ def test_verifying_puts_the_training_on_the_persons_record(
     coordinator = partnership.users["coordinator"]
     as_user(client, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("training:evidence_verify", kwargs={"pk": evidence.pk}))
-    assertRedirects(response, reverse("training:evidence_review"), fetch_redirect_response=False)
+        response = client.post(reverse("evidence:verify", kwargs={"pk": evidence.pk}))
+    assertRedirects(response, reverse("evidence:review"), fetch_redirect_response=False)
     record = TrainingRecord.objects.get()
     assert record.user == partnership.practitioner.user
     assert record.source == RecordSource.EXTERNAL
@@ -647,10 +649,10 @@ def test_verifying_puts_the_training_on_the_persons_record(
     page = client.get(response["Location"])
     assertContains(page, "You have verified Amara Okafor&#x27;s evidence for Level 2 e-learning.")
 
-    again = client.post(reverse("training:evidence_verify", kwargs={"pk": evidence.pk}))
+    again = client.post(reverse("evidence:verify", kwargs={"pk": evidence.pk}))
     assertRedirects(
         again,
-        reverse("training:evidence_detail", kwargs={"pk": evidence.pk}),
+        reverse("evidence:detail", kwargs={"pk": evidence.pk}),
         fetch_redirect_response=False,
     )
     assertContains(client.get(again["Location"]), "This evidence has already been verified.")
@@ -659,7 +661,7 @@ def test_verifying_puts_the_training_on_the_persons_record(
 
 def test_verifying_is_a_post(client: Client, partnership: Partnership) -> None:
     as_user(client, partnership.users["coordinator"])
-    url = reverse("training:evidence_verify", kwargs={"pk": partnership.staff_evidence.pk})
+    url = reverse("evidence:verify", kwargs={"pk": partnership.staff_evidence.pk})
     assert client.get(url).status_code == 405
     assert not TrainingRecord.objects.exists()
 
@@ -667,7 +669,7 @@ def test_verifying_is_a_post(client: Client, partnership: Partnership) -> None:
 def test_rejecting_needs_a_reason(client: Client, partnership: Partnership) -> None:
     evidence = partnership.staff_evidence
     as_user(client, partnership.users["coordinator"])
-    url = reverse("training:evidence_reject", kwargs={"pk": evidence.pk})
+    url = reverse("evidence:reject", kwargs={"pk": evidence.pk})
 
     response = client.post(url, {"reason": "  "})
 
@@ -685,10 +687,10 @@ def test_rejecting_with_a_reason_tells_the_person(
     as_user(client, partnership.users["coordinator"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("training:evidence_reject", kwargs={"pk": evidence.pk}),
+            reverse("evidence:reject", kwargs={"pk": evidence.pk}),
             {"reason": "The certificate is for someone else."},
         )
-    assertRedirects(response, reverse("training:evidence_review"), fetch_redirect_response=False)
+    assertRedirects(response, reverse("evidence:review"), fetch_redirect_response=False)
     evidence.refresh_from_db()
     assert evidence.status == EvidenceStatus.REJECTED
     assert evidence.rejection_reason == "The certificate is for someone else."
@@ -703,8 +705,8 @@ def test_decided_evidence_cannot_be_rejected(client: Client, partnership: Partne
         status=EvidenceStatus.VERIFIED, decided_at=timezone.now()
     )
     as_user(client, partnership.users["coordinator"])
-    url = reverse("training:evidence_reject", kwargs={"pk": evidence.pk})
-    detail = reverse("training:evidence_detail", kwargs={"pk": evidence.pk})
+    url = reverse("evidence:reject", kwargs={"pk": evidence.pk})
+    detail = reverse("evidence:detail", kwargs={"pk": evidence.pk})
 
     for response in (client.get(url), client.post(url, {"reason": "Changed my mind."})):
         assertRedirects(response, detail, fetch_redirect_response=False)
@@ -726,7 +728,7 @@ def test_the_file_downloads_as_an_attachment_labelled_by_its_content(
     )
     as_user(client, partnership.users["owner"])
 
-    response = client.get(reverse("training:evidence_file", kwargs={"pk": evidence.pk}))
+    response = client.get(reverse("evidence:file", kwargs={"pk": evidence.pk}))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -745,7 +747,7 @@ def test_a_stored_file_that_is_not_what_it_claims_is_a_plain_download(
         file=SimpleUploadedFile("page.pdf", b"<html><script>alert(1)</script></html>"),
     )
     as_user(client, partnership.users["coordinator"])
-    response = client.get(reverse("training:evidence_file", kwargs={"pk": evidence.pk}))
+    response = client.get(reverse("evidence:file", kwargs={"pk": evidence.pk}))
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
 
@@ -766,5 +768,5 @@ def test_a_missing_file_is_not_found(client: Client, partnership: Partnership) -
     evidence = partnership.staff_evidence
     Path(evidence.file.path).unlink()
     as_user(client, partnership.users["owner"])
-    response = client.get(reverse("training:evidence_file", kwargs={"pk": evidence.pk}))
+    response = client.get(reverse("evidence:file", kwargs={"pk": evidence.pk}))
     assert response.status_code == 404

@@ -1,4 +1,4 @@
-"""Governors' take-up figures and a board's governors (`training.selectors.governors`),
+"""Governors' take-up figures and a board's governors (`compliance.selectors.governors`),
 against a hand-built board whose figures are worked out below."""
 
 from __future__ import annotations
@@ -13,6 +13,16 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.models import User
+from compliance.enums import ComplianceStatus
+from compliance.models import ComplianceRules
+from compliance.selectors.governors import (
+    TakeUp,
+    board,
+    take_up_by_school,
+    take_up_sorted,
+    take_up_total,
+)
+from compliance.selectors.statuses import ComplianceDay
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
@@ -23,16 +33,7 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import ComplianceStatus
-from training.models import ComplianceRules, TrainingStandard
-from training.selectors.compliance import ComplianceDay
-from training.selectors.governors import (
-    TakeUp,
-    board,
-    take_up_by_school,
-    take_up_sorted,
-    take_up_total,
-)
+from training.models import TrainingStandard
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """A governor's declaration that they have read the statutory guidance
-(`training.services.governors`)."""
+(`compliance.services.declarations`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from compliance.models import GovernorDeclaration
+from compliance.services.declarations import declaration_record
 from organisations.models import Membership
 from tests.organisations.factories import MembershipFactory
-from training.models import GovernorDeclaration
-from training.services.governors import declaration_record
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from compliance.models import ComplianceRules, GovernorDeclaration
 from organisations.enums import Sector
 from organisations.models import Membership
 from tests.accounts.factories import UserFactory, enrol_totp
@@ -33,7 +34,6 @@ from tests.training.test_governors_selectors import (
     governor_standards,
     trained,
 )
-from training.models import ComplianceRules, GovernorDeclaration
 
 pytestmark = pytest.mark.django_db
 
@@ -80,16 +80,16 @@ def people(alpha: Board, beta: Board) -> dict[str, Any]:
 
 
 PAGES: dict[str, Callable[[Client, Board], Any]] = {
-    "boards": lambda client, alpha: client.get(reverse("training:boards")),
+    "boards": lambda client, alpha: client.get(reverse("compliance:boards")),
     "board": lambda client, alpha: client.get(
-        reverse("training:board", kwargs={"slug": alpha.school.slug})
+        reverse("compliance:board", kwargs={"slug": alpha.school.slug})
     ),
-    "take-up": lambda client, alpha: client.get(reverse("training:governor_take_up")),
+    "take-up": lambda client, alpha: client.get(reverse("compliance:take_up")),
     "export": lambda client, alpha: client.get(
-        reverse("training:governor_take_up_export"), {"format": "csv"}
+        reverse("compliance:take_up_export"), {"format": "csv"}
     ),
     "declaration": lambda client, alpha: client.post(
-        reverse("training:governor_declaration", kwargs={"membership_pk": alpha.newcomer.pk}),
+        reverse("compliance:declaration", kwargs={"membership_pk": alpha.newcomer.pk}),
         {"edition": EDITION},
     ),
 }
@@ -158,10 +158,10 @@ def test_who_reaches_which_page(
     response = PAGES[page](client, alpha)
     expected = EXPECTED[role][page]
     redirects = {
-        "board": reverse("training:board", kwargs={"slug": alpha.school.slug}),
-        "other board": reverse("training:board", kwargs={"slug": beta.school.slug}),
-        "take-up": reverse("training:governor_take_up"),
-        "my training": f"{reverse('training:my_training')}#governor-{alpha.newcomer.pk}",
+        "board": reverse("compliance:board", kwargs={"slug": alpha.school.slug}),
+        "other board": reverse("compliance:board", kwargs={"slug": beta.school.slug}),
+        "take-up": reverse("compliance:take_up"),
+        "my training": f"{reverse('compliance:my_training')}#governor-{alpha.newcomer.pk}",
         "sign in": reverse("account_login"),
     }
     if isinstance(expected, int):
@@ -176,7 +176,8 @@ def test_a_guessed_slug_of_another_board_is_not_found(
 ) -> None:
     client.force_login(people["clerk of another board"])
     assert (
-        client.get(reverse("training:board", kwargs={"slug": "no-such-school"})).status_code == 404
+        client.get(reverse("compliance:board", kwargs={"slug": "no-such-school"})).status_code
+        == 404
     )
     social_care = OrganisationFactory(slug="social-care")
     MembershipFactory(
@@ -184,7 +185,9 @@ def test_a_guessed_slug_of_another_board_is_not_found(
     )
     client.force_login(people["coordinator of the school"])
     # Coordinating an organisation without a board gives no board page for it.
-    assert client.get(reverse("training:board", kwargs={"slug": "social-care"})).status_code == 404
+    assert (
+        client.get(reverse("compliance:board", kwargs={"slug": "social-care"})).status_code == 404
+    )
 
 
 def test_a_clerk_of_two_boards_chooses_one(client: Client, alpha: Board, beta: Board) -> None:
@@ -192,12 +195,12 @@ def test_a_clerk_of_two_boards_chooses_one(client: Client, alpha: Board, beta: B
     MembershipFactory(organisation=beta.school, clerk=True, user=clerk)
     client.force_login(clerk)
 
-    response = client.get(reverse("training:boards"))
+    response = client.get(reverse("compliance:boards"))
 
     assert response.status_code == 200
     content = response.content.decode()
     for board in (alpha, beta):
-        assert reverse("training:board", kwargs={"slug": board.school.slug}) in content
+        assert reverse("compliance:board", kwargs={"slug": board.school.slug}) in content
     assert [line.name for line in response.context["lines"]] == ["Alpha Primary", "Beta Nursery"]
     assert [line.rate for line in response.context["lines"]] == [50, 50]
 
@@ -213,7 +216,7 @@ def clerk(client: Client, alpha: Board) -> User:
 
 
 def _board_page(client: Client, board: Board) -> Any:
-    return client.get(reverse("training:board", kwargs={"slug": board.school.slug}))
+    return client.get(reverse("compliance:board", kwargs={"slug": board.school.slug}))
 
 
 def test_board_page_shows_governors_training_and_declarations(
@@ -276,7 +279,7 @@ def schools(standards: Standards) -> list[Board]:
 
 
 def _take_up(client: Client, **query: str) -> Any:
-    return client.get(reverse("training:governor_take_up"), query)
+    return client.get(reverse("compliance:take_up"), query)
 
 
 def _school_order(response: Any) -> list[str]:
@@ -332,7 +335,7 @@ def test_take_up_page_shows_each_schools_figures(
     client: Client, team: User, schools: list[Board]
 ) -> None:
     content = _take_up(client).content.decode()
-    assert reverse("training:board", kwargs={"slug": "alpha-primary"}) in content
+    assert reverse("compliance:board", kwargs={"slug": "alpha-primary"}) in content
     assert "50.0%" in content
     assert "100.0%" in content
     assert "75.0% (6 of 8)" in content  # all schools
@@ -354,7 +357,7 @@ def test_take_up_query_count_does_not_grow_with_schools(
 
 
 def _export(client: Client, fmt: str, **query: str) -> Any:
-    return client.get(reverse("training:governor_take_up_export"), {"format": fmt, **query})
+    return client.get(reverse("compliance:take_up_export"), {"format": fmt, **query})
 
 
 def test_export_csv(client: Client, team: User, schools: list[Board]) -> None:
@@ -407,7 +410,7 @@ def test_export_in_an_unknown_format_is_not_found(client: Client, team: User) ->
 
 def _declare(client: Client, membership: Membership, edition: str = EDITION) -> Any:
     return client.post(
-        reverse("training:governor_declaration", kwargs={"membership_pk": membership.pk}),
+        reverse("compliance:declaration", kwargs={"membership_pk": membership.pk}),
         {"edition": edition},
         follow=True,
     )
@@ -453,7 +456,7 @@ def test_only_for_ones_own_current_governor_membership(client: Client, alpha: Bo
         assert _declare(client, membership).status_code == 404
     assert (
         client.get(
-            reverse("training:governor_declaration", kwargs={"membership_pk": alpha.newcomer.pk})
+            reverse("compliance:declaration", kwargs={"membership_pk": alpha.newcomer.pk})
         ).status_code
         == 405
     )

@@ -31,7 +31,7 @@ from training.services.notifications import (
     notify_on_commit,
     session_changed_notify,
 )
-from training.tasks import notification_send_task
+from training.tasks.bookings import notification_send_task
 
 LONDON_DATE = "%A {day} %B %Y"
 

@@ -20,6 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from compliance.enums import ComplianceStatus
+from compliance.selectors.statuses import ComplianceDay, requirement_rows
 from organisations.enums import ImportStatus, Sector
 from organisations.models import Membership, Organisation
 from organisations.spreadsheets import spreadsheet_unpacked_size
@@ -36,12 +38,11 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import ComplianceStatus, RecordSource
+from training.enums import RecordSource
 from training.models import RecordImportBatch, TrainingRecord, TrainingStandard
 from training.record_imports.parsing import MAX_FILE_BYTES, MAX_ROWS, FileProblem, upload_parse
 from training.record_imports.validation import rows_validate
 from training.record_imports.values import ValueProblem, completion_date_read, cpd_hours_read
-from training.selectors.compliance import ComplianceDay, requirement_rows
 from training.services.record_imports import (
     ApplyOutcome,
     record_import_apply,
@@ -50,7 +51,7 @@ from training.services.record_imports import (
     record_import_create,
     record_import_overdue_fail,
 )
-from training.tasks_record_imports import record_import_check_task
+from training.tasks.record_imports import record_import_check_task
 
 COUNCIL = "Lewisham Children's Social Care"
 HEADER = ["email", "title", "standard", "completed_on", "cpd_hours", "provider"]

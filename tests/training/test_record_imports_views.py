@@ -229,7 +229,7 @@ def test_upload_preview_and_confirm(client: Client, school: School, coordinator:
     assert "2 training records have been added." in done
     assert "Training records imported" in done
     assert "Confirm and add records" not in done
-    assert _url("organisation_compliance", school.organisation) in done
+    assert reverse("compliance:organisation", kwargs={"slug": school.organisation.slug}) in done
 
     again = client.post(batch.get_absolute_url(), follow=True).content.decode()
     assert "This file has already been imported." in again

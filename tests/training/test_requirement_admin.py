@@ -10,11 +10,12 @@ from pytest_django.asserts import assertContains
 from wagtail.test.utils.form_data import nested_form_data
 
 from accounts.models import User
+from compliance.models import ComplianceRules, Requirement
 from organisations.enums import MembershipKind, Sector
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.organisations.factories import JobRoleFactory, MembershipFactory
 from tests.training.factories import RequirementFactory, TrainingStandardFactory
-from training.models import ComplianceRules, Requirement, StandardCover, TrainingStandard
+from training.models import StandardCover, TrainingStandard
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_what_a_standard_meets_follows_the_admin(admin_client: Client) -> None:
 
 def test_the_team_changes_the_compliance_rules(admin_client: Client) -> None:
     url = reverse(
-        "wagtailsettings:edit", args=["training", "compliancerules", ComplianceRules.load().pk]
+        "wagtailsettings:edit", args=["compliance", "compliancerules", ComplianceRules.load().pk]
     )
     rules = {
         "due_soon_days": "45",

@@ -1,5 +1,5 @@
 """What a person must hold in each membership, where they stand, and what would satisfy what
-they must act on (`training.selectors.requirements_for_me`)."""
+they must act on (`compliance.selectors.my_requirements`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from compliance.enums import ComplianceStatus
+from compliance.models import ComplianceRules, Requirement
+from compliance.selectors.my_requirements import RequirementStatus, requirements_for
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership
 from tests.organisations.factories import JobRoleFactory, MembershipFactory
@@ -23,9 +26,8 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import BookingStatus, ComplianceStatus, Delivery, SessionStatus
-from training.models import ComplianceRules, Requirement, TrainingStandard
-from training.selectors.requirements_for_me import RequirementStatus, requirements_for
+from training.enums import BookingStatus, Delivery, SessionStatus
+from training.models import TrainingStandard
 
 pytestmark = pytest.mark.django_db
 

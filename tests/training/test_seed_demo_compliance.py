@@ -3,7 +3,7 @@
 Figures come from the compliance selectors (`status_counts` over `requirement_rows`), as the
 pages will show them: partial compliance that differs by organisation, every status present,
 governors overdue (a chair among them), and each demo account's story. The history step works
-statuses out in Python as it plans (`training.demo.statuses`); one test holds that to the
+statuses out in Python as it plans (`demo.training.statuses`); one test holds that to the
 database's answer row by row.
 """
 
@@ -23,37 +23,34 @@ from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from accounts.models import User
-from organisations.demo import organisations as orgs
-from organisations.enums import GovernorRole, MembershipKind
-from organisations.models import Membership
-from organisations.permissions import evidence_reviewable_by
-from tests.demo_database import demo_seeded_for_module
-from training.demo import standards as std
-from training.demo.dates import months_after
-from training.demo.requirements import REQUIREMENTS
-from training.demo.statuses import (
-    members_load,
-    pasts_load,
-    rules_load,
-    standards_load,
-    status_on,
-)
-from training.enums import MET_STATUSES, ComplianceStatus, EvidenceStatus, RecordSource
-from training.models import (
-    ComplianceRules,
-    ExternalEvidence,
-    GovernorDeclaration,
-    Requirement,
-    TrainingRecord,
-    TrainingStandard,
-)
-from training.selectors.compliance import (
+from compliance.enums import MET_STATUSES, ComplianceStatus
+from compliance.models import ComplianceRules, GovernorDeclaration, Requirement
+from compliance.selectors.statuses import (
     ComplianceDay,
     StatusCounts,
     requirement_rows,
     status_counts,
     with_dates,
 )
+from demo.organisations import organisations as orgs
+from demo.training import standards as std
+from demo.training.dates import months_after
+from demo.training.requirements import REQUIREMENTS
+from demo.training.statuses import (
+    members_load,
+    pasts_load,
+    rules_load,
+    standards_load,
+    status_on,
+)
+from evidence.enums import EvidenceStatus
+from evidence.models import ExternalEvidence
+from evidence.permissions import evidence_reviewable_by
+from organisations.enums import GovernorRole, MembershipKind
+from organisations.models import Membership
+from tests.demo_database import demo_seeded_for_module
+from training.enums import RecordSource
+from training.models import TrainingRecord, TrainingStandard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_compliance")]
 

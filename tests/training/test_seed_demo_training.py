@@ -20,18 +20,18 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
-from organisations.enums import MembershipKind, Sector
-from organisations.models import Membership
-from tests.demo_database import demo_seeded_for_module
-from training.demo.courses import (
+from demo.training.courses import (
     CP_CONFERENCES,
     DSL_NEW_TO_ROLE,
     GOVERNORS,
     LEVEL_1_ELEARNING,
     WORKING_TOGETHER,
 )
-from training.demo.dates import months_after
-from training.demo.standards import LEVEL_1, LEVEL_2, LEVEL_3
+from demo.training.dates import months_after
+from demo.training.standards import LEVEL_1, LEVEL_2, LEVEL_3
+from organisations.enums import MembershipKind, Sector
+from organisations.models import Membership
+from tests.demo_database import demo_seeded_for_module
 from training.enums import (
     ACTIVE_STATUSES,
     ATTENDANCE_STATUSES,

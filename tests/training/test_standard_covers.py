@@ -14,6 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from compliance.enums import ComplianceStatus
+from compliance.selectors.statuses import ComplianceDay, requirement_rows, with_dates
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.organisations.factories import MembershipFactory
 from tests.training.factories import (
@@ -21,9 +23,7 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import ComplianceStatus
 from training.models import StandardCover, TrainingStandard
-from training.selectors.compliance import ComplianceDay, requirement_rows, with_dates
 from training.services.standards import covers_for, standard_covers_rebuild
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from config.celery import app
 from tests.training.factories import BookingFactory, SessionFactory
-from training import tasks
 from training.enums import BookingStatus, NotificationKind, SessionStatus
 from training.models import Booking, BookingRules, NotificationLog
 from training.services.notifications import notifications_due
+from training.tasks import bookings as tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -230,10 +230,10 @@ def test_every_beat_job_is_a_registered_task() -> None:
     names = {entry["task"] for entry in schedule.values()}
 
     assert {
-        "training.tasks.notifications_sweep_task",
-        "training.tasks.bookings_expire_unanswered_task",
-        "training.tasks.offers_expire_task",
-        "training.tasks.waiting_lists_offer_task",
+        "training.tasks.bookings.notifications_sweep_task",
+        "training.tasks.bookings.bookings_expire_unanswered_task",
+        "training.tasks.bookings.offers_expire_task",
+        "training.tasks.bookings.waiting_lists_offer_task",
     } <= names
     app.loader.import_default_modules()
     assert names <= set(app.tasks)

@@ -18,7 +18,7 @@ from config.celery import app
 from tests.training.factories import BookingFactory, SessionFactory
 from training.enums import NotificationKind
 from training.models import Booking, NotificationLog
-from training.tasks import notifications_sweep_task
+from training.tasks.bookings import notifications_sweep_task
 
 # Long enough for a worker on a busy two-core CI machine; a healthy one answers in milliseconds.
 RESULT_TIMEOUT = 20

@@ -11,9 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
 
-from tests.training.factories import PDF_BYTES, pdf_bytes
-from training import uploads
-from training.uploads import (
+from evidence import uploads
+from evidence.uploads import (
     EVIDENCE_MAX_BYTES,
     JPEG,
     PDF,
@@ -21,6 +20,7 @@ from training.uploads import (
     evidence_file_check,
     file_type_of,
 )
+from tests.training.factories import PDF_BYTES, pdf_bytes
 
 
 def image_bytes(format: str, size: tuple[int, int] = (40, 30)) -> bytes:

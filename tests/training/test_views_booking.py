@@ -404,7 +404,7 @@ def test_cancel_page_warns_of_a_late_charge_and_cancelling_charges_it(
     assert "Lewisham Children&#x27;s Social Care will be charged £40" in content
 
     response = client.post(booking_url(booking, "booking_cancel"), {"reason": "Off sick"})
-    assert response.headers["Location"] == reverse("training:my_training")
+    assert response.headers["Location"] == reverse("compliance:my_training")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.LATE_CANCELLED
     assert booking.cancellation_reason == "Off sick"

@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from compliance.models import ComplianceRules
+from evidence.enums import EvidenceStatus
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership
 from tests.accounts.factories import enrol_totp
@@ -30,12 +32,12 @@ from tests.training.factories import (
     TrainingRecordFactory,
     TrainingStandardFactory,
 )
-from training.enums import BookingStatus, Delivery, EvidenceStatus, RecordSource
-from training.models import BookingHold, ComplianceRules, TrainingRecord
+from training.enums import BookingStatus, Delivery, RecordSource
+from training.models import BookingHold, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
-MY_TRAINING = reverse("training:my_training")
+MY_TRAINING = reverse("compliance:my_training")
 TODAY = timezone.localdate()
 LONG_AGO = TODAY - timedelta(days=4 * 365)
 
@@ -339,7 +341,7 @@ def test_a_governor_declares_from_my_training(client: Client, levels: dict[int, 
 
     assert "Brockley Primary School: Parent governor, Chair" in content
     assert "Chair&#x27;s safeguarding" in content
-    action = reverse("training:governor_declaration", kwargs={"membership_pk": governor.pk})
+    action = reverse("compliance:declaration", kwargs={"membership_pk": governor.pk})
     assert f'action="{action}"' in content
     assert f"I have read {rules.guidance_edition}" in content
     assert rules.guidance_url in content
@@ -369,7 +371,7 @@ def test_lists_evidence_of_training_elsewhere_with_its_status(
     assert "Waiting for verification" in content
     assert "The certificate has no date on it." in content
     assert "Someone else" not in content
-    assert reverse("training:evidence_new") in content
+    assert reverse("evidence:new") in content
     assert "Tell us about training you did elsewhere" in content
 
 

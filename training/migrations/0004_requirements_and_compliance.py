@@ -4,7 +4,6 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import training.models.evidence
 import training.models.record_imports
 from decimal import Decimal
 from django.conf import settings
@@ -78,7 +77,9 @@ class Migration(migrations.Migration):
                 ('provider', models.CharField(max_length=200)),
                 ('completed_on', models.DateField()),
                 ('cpd_hours', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='CPD hours')),
-                ('file', models.FileField(max_length=255, storage=training.models.evidence._private_storage, upload_to=training.models.evidence._evidence_file_path)),
+                # The storage and file-name functions moved to evidence.models with the model (evidence
+                # 0001); they change no column, so this historical state does without them.
+                ('file', models.FileField(max_length=255, upload_to='evidence/')),
                 ('original_filename', models.CharField(max_length=255)),
                 ('status', models.CharField(choices=[('pending', 'Waiting for verification'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='pending', max_length=20)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet, Sum
 
 from organisations.models import Organisation
-from organisations.permissions import charges_visible_to
 from training.models import Charge
+from training.permissions import charges_visible_to
 
 if TYPE_CHECKING:
     from organisations.permissions import Viewer

@@ -33,7 +33,7 @@ from organisations.enums import Sector
 from organisations.models import JobRole, Membership
 from training.enums import PLACE_HOLDING_STATUSES, BookingStatus, MixScope, SessionStatus
 from training.models import Booking, BookingHold, Course, Session, TrainingRecord
-from training.selectors.booking_rights import can_decide_bookings_for, has_line_manager
+from training.permissions import can_decide_bookings_for, has_line_manager
 from training.working_days import LONDON
 
 if TYPE_CHECKING:

@@ -120,7 +120,7 @@ def my_training_for(*, user: Viewer, now: datetime | None = None) -> MyTraining:
 
 def booking_with_session(*, pk: int) -> Booking | None:
     """One booking with its session, course, person and organisation, for a page that then
-    checks the viewer may act on it (`training.selectors.booking_rights`)."""
+    checks the viewer may act on it (`training.permissions`)."""
     return (
         _with_session(Booking.objects.filter(pk=pk))
         .select_related("user", "attendee__user", "attendee__organisation")

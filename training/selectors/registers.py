@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from organisations.permissions import sessions_with_registers_visible_to
 from training.enums import ATTENDANCE_STATUSES, MARKABLE_STATUSES, BookingStatus, SessionStatus
 from training.models import Booking, Session, SessionPart
+from training.permissions import sessions_with_registers_visible_to
 
 if TYPE_CHECKING:
     from organisations.permissions import Viewer

@@ -25,7 +25,6 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from organisations.permissions import can_view_register
 from training.enums import (
     ATTENDANCE_STATUSES,
     MARKABLE_STATUSES,
@@ -36,6 +35,7 @@ from training.enums import (
     SessionStatus,
 )
 from training.models import Booking, Charge, Session, TrainingRecord
+from training.permissions import can_view_register
 from training.services.charges import charge_create, charge_waive
 from training.services.holds import hold_apply_if_repeated_no_shows
 from training.services.notifications import notify_on_commit

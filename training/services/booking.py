@@ -45,7 +45,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from organisations.enums import MEMBER_PHRASES, MembershipKind
-from organisations.permissions import can_manage_sessions
 from training.enums import (
     ACTIVE_STATUSES,
     PLACE_HOLDING_STATUSES,
@@ -55,9 +54,10 @@ from training.enums import (
     SessionStatus,
 )
 from training.models import Booking, BookingRules, Session
-from training.selectors.booking_rights import (
+from training.permissions import (
     can_book_for,
     can_decide_bookings_for,
+    can_manage_sessions,
     can_substitute_for,
 )
 from training.selectors.eligibility import (

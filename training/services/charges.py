@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from organisations.permissions import can_waive_charges
 from training.enums import BookingStatus, ChargeKind
 from training.models import Booking, Charge, CourseFee
+from training.permissions import can_waive_charges
 
 if TYPE_CHECKING:
     from accounts.models import User

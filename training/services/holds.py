@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from training.enums import BookingStatus
 from training.models import Booking, BookingHold, BookingRules
-from training.selectors.booking_rights import is_partnership_team
+from training.permissions import is_partnership_team
 from training.selectors.eligibility import active_booking_hold
 
 if TYPE_CHECKING:

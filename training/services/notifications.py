@@ -94,7 +94,7 @@ _NOT_TOLD_OF_SESSION_CANCELLATION = frozenset(
 
 def notify_on_commit(*, booking_id: int, kind: NotificationKind, key: str = "") -> None:
     """Queue one notification about a booking, sent once the current transaction commits."""
-    from training.tasks import notification_send_task
+    from training.tasks.bookings import notification_send_task
 
     # The task's arguments travel as JSON: plain strings, not the enum.
     kind_value = NotificationKind(kind).value
@@ -266,7 +266,7 @@ def notifications_sweep(*, now: datetime) -> int:
     Safe to run twice at once: both may queue the same notification, and the sent-log lets
     only one of them send it.
     """
-    from training.tasks import notification_send_task
+    from training.tasks.bookings import notification_send_task
 
     due = notifications_due(now=now)
     for booking_id, kind in due:

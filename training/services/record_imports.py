@@ -214,7 +214,7 @@ def _batch_fail(batch_id: int, message: str) -> bool:
 
 
 def _check_queue(batch_id: int) -> None:
-    from training.tasks_record_imports import record_import_check_task
+    from training.tasks.record_imports import record_import_check_task
 
     check_queue(task=record_import_check_task, batch_id=batch_id)
 

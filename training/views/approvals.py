@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import roles_for
 from training.enums import BookingStatus
-from training.forms import DeclineForm
+from training.forms.booking import DeclineForm
 from training.models import Booking
-from training.selectors.booking_rights import can_decide_bookings_for
+from training.permissions import can_decide_bookings_for
 from training.selectors.my_training import approval_requests_for, booking_with_session
 from training.services.booking import booking_approve, booking_decline
 from training.templatetags.session_dates import british_date

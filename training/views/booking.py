@@ -19,9 +19,9 @@ from accounts.roles import roles_for
 from organisations.models import Membership
 from training.calendar_files import joining_details_shown
 from training.enums import BookingStatus, ChargeKind, SessionStatus
-from training.forms import BookForm, CancelForm, PersonForm, StaffSearchForm
+from training.forms.booking import BookForm, CancelForm, PersonForm, StaffSearchForm
 from training.models import Booking, BookingRules, Session
-from training.selectors.booking_rights import can_book_for, can_substitute_for
+from training.permissions import can_book_for, can_substitute_for
 from training.selectors.catalogue import booking_options, session_for_page
 from training.selectors.eligibility import booking_blockers, mix_rule_message
 from training.selectors.my_training import (
@@ -262,7 +262,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"{name} {what} for {session.course.title} on {british_date(session.starts_at)}.",
             )
-            return redirect("training:my_training" if own else session.get_absolute_url())
+            return redirect("compliance:my_training" if own else session.get_absolute_url())
     deadline = cancellation_deadline(session) if session.starts_at else None
     late = session.starts_at is not None and is_late_cancellation(session, at=timezone.now())
     # Only a confirmed place is charged for cancelling late (training.services.booking).
@@ -322,7 +322,7 @@ def decline_offer(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, "You have declined the place. We will offer it to the next person waiting."
     )
-    return redirect("training:my_training")
+    return redirect("compliance:my_training")
 
 
 @login_required

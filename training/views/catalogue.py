@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from organisations.enums import Sector
 from training.enums import Delivery
-from training.forms import CatalogueFilterForm
+from training.forms.booking import CatalogueFilterForm
 from training.selectors.catalogue import (
     CatalogueFilters,
     catalogue_courses,

@@ -25,13 +25,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl.styles import Font
 
-from organisations.permissions import (
+from training.forms.charges import ChargeExportForm, ChargeFilterForm, ChargeWaiveForm
+from training.models import Charge
+from training.permissions import (
     can_waive_charges,
     charges_visible_to,
     organisations_with_charges_visible_to,
 )
-from training.forms_charges import ChargeExportForm, ChargeFilterForm, ChargeWaiveForm
-from training.models import Charge
 from training.selectors.charges import ChargeFilters, charge_totals, charges_for
 from training.services import charges as charge_services
 

@@ -27,12 +27,9 @@ from openpyxl.styles import Font
 from accounts.models import User
 from organisations.imports.checking import REFRESH_SECONDS
 from organisations.models import Organisation
-from organisations.permissions import (
-    organisations_importing_records_by,
-    record_imports_manageable_by,
-)
-from training.forms_record_imports import RecordImportUploadForm
+from training.forms.record_imports import RecordImportUploadForm
 from training.models import RecordImportBatch, TrainingStandard
+from training.permissions import organisations_importing_records_by, record_imports_manageable_by
 from training.record_imports.columns import COMPLETED_ON, CPD_HOURS, EMAIL, RECORD_COLUMNS, STANDARD
 from training.record_imports.parsing import MAX_FILE_BYTES
 from training.record_imports.validation import STANDARD_SEPARATOR

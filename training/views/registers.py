@@ -15,10 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from organisations.permissions import can_manage_sessions, can_see_registers
 from training.enums import BookingStatus, SessionStatus
-from training.forms_registers import RegisterForm
+from training.forms.registers import RegisterForm
 from training.models import Session
+from training.permissions import can_manage_sessions, can_see_registers
 from training.selectors.registers import (
     register_bookings,
     register_session,

@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from organisations.permissions import can_manage_sessions
 from training.enums import SessionStatus
-from training.forms_registers import SessionCancelForm
+from training.forms.registers import SessionCancelForm
 from training.models import Session
+from training.permissions import can_manage_sessions
 from training.services.booking import session_cancel as session_cancel_service
 
 

@@ -1,0 +1,2 @@
+"""Writes for compliance: reminders and digests, each sent once (`notices`), and governors'
+declarations (`declarations`)."""
