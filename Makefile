@@ -21,7 +21,8 @@ run: setup ## Set up, migrate, seed a new database and serve on http://127.0.0.1
 # Choose tests with PYTEST_ARGS, e.g. make test PYTEST_ARGS='-m "not browser"' or
 # PYTEST_ARGS='tests/e2e -x'. Tests needing PostgreSQL, Redis or Chromium skip (fail with CI=true)
 # when those are missing.
-test: setup ## Set up, then run the whole suite
+# Tests make their own database, so the development database is not migrated first.
+test: install assets env ## Set up, then run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: install assets env migrate

@@ -1,4 +1,2 @@
-"""Certificates and their public verification.
-
-Filled by a later issue; nothing is shown to users yet.
-"""
+"""Certificates and their public verification: an empty app, placed in the layers
+(docs/architecture.md) for the issue that builds it. Nothing here is shown to users."""

@@ -19,10 +19,15 @@ from organisations.signals import organisation_deleting, organisation_removable_
 def organisation_created(
     sender: Any, instance: Organisation, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
+    """A new organisation gets its editors' group and draft page just after it is committed,
+    by a task: making them is about 90 queries of Wagtail page, revision and permission work,
+    which would otherwise be paid by every insert (the admin, the demo, every test factory).
+    The nightly `page_editors_sync_task` makes any that were missed."""
     if created and not raw:
-        from cms.services.editors import organisation_page_provision
+        from cms.tasks import organisation_page_provision_task
 
-        organisation_page_provision(organisation=instance)
+        organisation_id = instance.pk
+        transaction.on_commit(lambda: organisation_page_provision_task.delay(organisation_id))
 
 
 @receiver(post_save, sender=OrganisationPage, dispatch_uid="cms_organisation_page_saved")

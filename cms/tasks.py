@@ -1,4 +1,5 @@
-"""Background jobs for the published pages. Each is a beat job that calls a service.
+"""Background jobs for the published pages. Each takes ids (or nothing, for beat) and calls a
+service.
 
 Beat runs them once a day (config.settings.CELERY_BEAT_SCHEDULE). Each works out what is due
 from the database when it runs, so nothing is scheduled ahead and a day missed is made up by
@@ -28,3 +29,16 @@ def page_editors_sync_task() -> int:
     left loses their editing rights here. Returns how many people were checked.
     """
     return editors.page_editors_sync_all()
+
+
+@shared_task
+def organisation_page_provision_task(organisation_id: int) -> bool:
+    """A new organisation's editors' group and draft page (queued on commit by cms.signals).
+    Returns whether there was an organisation to make them for."""
+    from organisations.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return False  # deleted before the task ran
+    editors.organisation_page_provision(organisation=organisation)
+    return True

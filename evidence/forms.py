@@ -13,12 +13,12 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from training.forms.fields import NO_CHILD_INFORMATION, MembershipChoiceField
 
 from config.widgets import GOVUKDateField
 from evidence.services import completed_on_problem, cpd_hours_problem
 from evidence.uploads import ACCEPT_ATTRIBUTE, evidence_file_check
 from organisations.models import Membership
+from training.forms.fields import NO_CHILD_INFORMATION, MembershipChoiceField
 from training.models import TrainingStandard
 
 

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -33,6 +32,7 @@ from evidence.uploads import evidence_file_check
 from organisations.models import Membership
 from training.enums import RecordSource
 from training.models import TrainingRecord, TrainingStandard
+from training.services.records import training_record_create
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -153,27 +153,18 @@ def evidence_verify(
     with transaction.atomic():
         _lock_for_decision(evidence, decided_by=verified_by)
         standard = evidence.standard
-        record = TrainingRecord(
-            user_id=evidence.user_id,
-            membership_id=evidence.membership_id,
+        record = training_record_create(
+            membership=evidence.membership,
             title=evidence.title,
             cpd_hours=evidence.cpd_hours,
             completed_on=evidence.completed_on,
-            expires_on=(
-                evidence.completed_on + relativedelta(months=standard.validity_months)
-                if standard.validity_months
-                else None
-            ),
+            standards=[standard],
             source=RecordSource.EXTERNAL,
             # Verified by this organisation, so it counts towards its requirements only.
-            attributed_to_id=evidence.membership.organisation_id,
+            attributed_to=evidence.membership.organisation,
             created_by=verified_by,
+            reason="Verified evidence of training elsewhere",
         )
-        record.full_clean(exclude=["user", "membership", "created_by", "attributed_to"])
-        record._history_user = verified_by  # type: ignore[attr-defined]
-        record._change_reason = "Verified evidence of training elsewhere"  # type: ignore[attr-defined]
-        record.save()
-        record.standards.set([standard])
         evidence.status = EvidenceStatus.VERIFIED
         evidence.decided_by, evidence.decided_at = verified_by, now
         evidence.record = record

@@ -1,1 +1,2 @@
-"""The partnership's reports. Filled by a later issue; nothing is shown to users yet."""
+"""The partnership's reports: an empty app, placed in the layers (docs/architecture.md) for the
+issue that builds it. Nothing here is shown to users."""

@@ -1,1 +1,2 @@
-"""Shadowing placements between agencies. Filled by a later issue; nothing is shown to users yet."""
+"""Shadowing placements between agencies: an empty app, placed in the layers
+(docs/architecture.md) for the issue that builds it. Nothing here is shown to users."""

@@ -23,6 +23,8 @@ import pytest
 import time_machine
 from django.db import connection
 
+from tests.organisation_pages import organisation_pages_made_at_once
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 CLOCK_SHIFT_VARIABLE = "HUB_TEST_CLOCK_SHIFT_DAYS"
@@ -175,6 +177,29 @@ def private_queue() -> Iterator[str]:
     app.conf.task_default_queue = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _redis_cache_per_process() -> Iterator[None]:
+    """With pytest-xdist, each process its own Redis database for the cache.
+
+    Every test starts with an empty cache (below), and emptying a Redis cache empties its whole
+    database, so two processes sharing one would empty each other's mid-test. Process `gwN`
+    uses the database numbered N + 2 above the configured one (the configured one and the next,
+    the broker's in CI, are left to the serial run); .ci/run empties them afterwards.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if not worker.startswith("gw") or not cache["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    base, _, number = str(cache["LOCATION"]).rpartition("/")
+    location = f"{base}/{int(number or 0) + 2 + int(worker[2:])}"
+    with override_settings(CACHES={"default": {**cache, "LOCATION": location}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache, so one test's sign-ins never trip another's
@@ -192,6 +217,14 @@ def _media_in_temporary_folder(
     """Uploaded files (logos, import files) go to a throwaway folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture
+def organisation_pages_at_once() -> Iterator[None]:
+    """Each new organisation gets its editors' group and draft page as soon as it is saved
+    (tests/organisation_pages.py says why this is not the default)."""
+    with organisation_pages_made_at_once():
+        yield
 
 
 @pytest.fixture

@@ -238,8 +238,7 @@ def page_editors_sync_all() -> int:
     from organisations.models import Membership
 
     User = get_user_model()
-    for organisation in _organisations_without_editors():
-        organisation_editors_ensure(organisation=organisation)
+    organisation_pages_provision_missing()
     managed = _managed_group_ids()
     # Subqueries rather than joins or UNION: one row per person, and SQLite refuses a UNION of
     # querysets that carry a default ordering (memberships do).
@@ -255,7 +254,22 @@ def page_editors_sync_all() -> int:
     return checked
 
 
-def _organisations_without_editors() -> list[Organisation]:
+def organisation_pages_provision_missing() -> int:
+    """Editors' groups and draft pages for every organisation that lacks either (made before
+    groups existed, or whose provisioning task never ran). Idempotent. Returns how many."""
+    from cms.models.pages import OrganisationPage
     from organisations.models import Organisation
 
-    return list(Organisation.objects.filter(editors__isnull=True))
+    missing = Organisation.objects.filter(
+        Q(editors__isnull=True)
+        | ~Q(
+            pk__in=OrganisationPage.objects.filter(organisation__isnull=False).values(
+                "organisation_id"
+            )
+        )
+    ).order_by("pk")
+    count = 0
+    for organisation in missing:
+        organisation_page_provision(organisation=organisation)
+        count += 1
+    return count

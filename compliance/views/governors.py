@@ -8,13 +8,10 @@ their school's board, the partnership team every board and the take-up; anyone e
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 from urllib.parse import urlencode
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
-from openpyxl.styles import Font
 
 from compliance.forms.governors import (
     TAKE_UP_SORTS,
@@ -44,11 +40,8 @@ from compliance.selectors.governors import (
 from compliance.selectors.governors import board as board_selector
 from compliance.selectors.statuses import ComplianceDay
 from compliance.services.declarations import declaration_record
+from config.spreadsheets import Sheet, table_csv_response, table_xlsx_response
 from organisations.models import Membership
-
-# A spreadsheet treats text starting with these as a formula; school names are typed by people,
-# so such text is written with a leading apostrophe (OWASP's advice on CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_HEADER = [
     "School",
@@ -181,20 +174,12 @@ def take_up_export(request: HttpRequest) -> HttpResponse:
     sort, order = form.sort_and_order()
     lines = _take_up_lines(request, sort=sort, order=order, rules=ComplianceRules.load())
     name = f"governor-take-up-{timezone.localdate().isoformat()}"
+    # School names are typed by people: config.spreadsheets writes them so that a spreadsheet
+    # never runs one as a formula.
     if form.cleaned_data["format"] == "xlsx":
-        response = HttpResponse(
-            _xlsx(lines),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = HttpResponse(_csv(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-def _safe(text: str) -> str:
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+        sheet = Sheet("Governor take-up", EXPORT_HEADER, _rows(lines), widths=EXPORT_WIDTHS)
+        return table_xlsx_response(f"{name}.xlsx", sheet)
+    return table_csv_response(f"{name}.csv", EXPORT_HEADER, _rows(lines))
 
 
 ExportRow = list[str | int | Decimal | None]
@@ -203,7 +188,7 @@ ExportRow = list[str | int | Decimal | None]
 def _rows(lines: Iterable[TakeUp]) -> Iterable[ExportRow]:
     for line in lines:
         yield [
-            _safe(line.name),
+            line.name,
             line.governors,
             line.in_date,
             line.counted,
@@ -215,36 +200,6 @@ def _rows(lines: Iterable[TakeUp]) -> Iterable[ExportRow]:
             line.declared,
             line.declared_rate,
         ]
-
-
-def _csv(lines: Iterable[TakeUp]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    for row in _rows(lines):
-        writer.writerow(["" if value is None else value for value in row])
-    # With a byte order mark, Excel reads the file as UTF-8 (names with accents).
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _xlsx(lines: Iterable[TakeUp]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Governor take-up"
-    sheet.append(EXPORT_HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in _rows(lines):
-        sheet.append(row)
-    for letter, width in zip(
-        "ABCDEFGHIJK", (40, 11, 9, 9, 12, 13, 19, 20, 26, 24, 13), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @login_required

@@ -23,7 +23,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,6 +58,11 @@ from compliance.selectors.tables import (
     team_organisations,
     team_rows,
     teams_in,
+)
+from config.spreadsheets import (
+    table_csv_response,
+    table_csv_streaming_response,
+    table_xlsx_response,
 )
 from evidence.enums import EvidenceStatus
 from evidence.permissions import evidence_reviewable_by
@@ -264,17 +268,10 @@ def organisation_compliance_export(request: HttpRequest, slug: str) -> HttpRespo
     ).iterator(chunk_size=exports.EXPORT_CHUNK_SIZE)
     name = f"compliance-{organisation.slug}-{day.on.isoformat()}"
     if form.cleaned_data.get("format") == "xlsx":
-        response: HttpResponseBase = HttpResponse(
-            exports.rows_xlsx(listed, title="Compliance"),
-            content_type=exports.XLSX_CONTENT_TYPE,
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = StreamingHttpResponse(
-        exports.rows_csv(listed), content_type=exports.CSV_CONTENT_TYPE
+        return table_xlsx_response(f"{name}.xlsx", exports.rows_sheet(listed, title="Compliance"))
+    return table_csv_streaming_response(
+        f"{name}.csv", exports.ROW_HEADER, exports.row_lines(listed)
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
 
 
 # A line manager's team ------------------------------------------------------------------------
@@ -381,14 +378,11 @@ def partnership_compliance_export(request: HttpRequest) -> HttpResponse:
     )
     name = f"compliance-by-organisation-{day.on.isoformat()}"
     if form.cleaned_data.get("format") == "xlsx":
-        response = HttpResponse(
-            exports.organisations_xlsx(figures.organisations),
-            content_type=exports.XLSX_CONTENT_TYPE,
+        return table_xlsx_response(
+            f"{name}.xlsx", exports.organisations_sheet(figures.organisations)
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = HttpResponse(
-        exports.organisations_csv(figures.organisations), content_type=exports.CSV_CONTENT_TYPE
+    return table_csv_response(
+        f"{name}.csv",
+        exports.ORGANISATION_HEADER,
+        exports.organisation_lines(figures.organisations),
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response

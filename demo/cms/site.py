@@ -32,7 +32,7 @@ from cms.models import (
     SafeguardingContacts,
     StandardPage,
 )
-from cms.services.editors import organisation_page_provision
+from cms.services.editors import organisation_page_provision, organisation_pages_provision_missing
 from cms.services.site_tree import site_tree_ensure
 from demo.cms import contacts as c
 from demo.cms.contacts import Agency
@@ -312,6 +312,9 @@ def published_pages_seed(seed: DemoSeed) -> None:
     rng = seed.rng("published pages")
     contacts_set = safeguarding_contacts_seed()
     home = site_tree_ensure()
+    # Every organisation's group and draft page now, not when the seed's transaction commits
+    # (cms.signals), so the steps below find them.
+    organisation_pages_provision_missing()
     publishing = _Publishing(seed, rng)
     publishing.intro_set(home, HOME_INTRO, unless=SITE_TREE_HOME_INTRO)
     publishing.about_seed(home)

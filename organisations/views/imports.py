@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from config.spreadsheets import table_csv_response
 from organisations.enums import MembershipKind
 from organisations.forms.people import (
     KIND_LABELS,
@@ -96,13 +96,11 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     columns = columns_for(kind)
     filename = "governors.csv" if kind == MembershipKind.GOVERNOR else "staff-and-volunteers.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so Excel reads accented names correctly
-    writer = csv.writer(response)
-    writer.writerow([column.name for column in columns])
-    writer.writerow([_example(column.name, column.example, organisation) for column in columns])
-    return response
+    return table_csv_response(
+        filename,
+        [column.name for column in columns],
+        [[_example(column.name, column.example, organisation) for column in columns]],
+    )
 
 
 def _example(name: str, example: str, organisation: Organisation) -> str:

@@ -384,6 +384,7 @@ def test_organisation_without_members_can_be_deleted(admin_client: Client) -> No
     assert not EmailDomain.objects.exists()
 
 
+@pytest.mark.usefixtures("organisation_pages_at_once")
 def test_organisation_deleted_takes_its_unpublished_page_and_editors_group(
     admin_client: Client,
 ) -> None:
@@ -398,6 +399,7 @@ def test_organisation_deleted_takes_its_unpublished_page_and_editors_group(
     assert not Group.objects.filter(pk=editors.group_id).exists()
 
 
+@pytest.mark.usefixtures("organisation_pages_at_once")
 def test_organisation_with_a_published_page_cannot_be_deleted(admin_client: Client) -> None:
     """Published words are never deleted as a side effect of deleting an organisation."""
     page = organisation_page()

@@ -22,7 +22,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -35,6 +34,7 @@ from organisations.models import Organisation
 from organisations.permissions import memberships_manageable_by, memberships_visible_to
 from training.models import TrainingRecord, TrainingStandard
 from training.record_imports.values import ValueProblem, completion_date_read, cpd_hours_read
+from training.services.records import record_expiry
 
 if TYPE_CHECKING:
     from organisations.permissions import Viewer
@@ -320,7 +320,6 @@ class _RowChecker:
             or cpd_hours is None
         ):
             return None, problems
-        months = [s.validity_months for s in standards if s.validity_months]
         plan = RowPlan(
             row=row,
             membership_id=member.membership_id,
@@ -330,8 +329,8 @@ class _RowChecker:
             completed_on=completed_on,
             cpd_hours=cpd_hours,
             provider=provider,
-            # As when a session is attended: the shortest validity among its standards.
-            expires_on=completed_on + relativedelta(months=min(months)) if months else None,
+            # The one expiry rule, as when a session is attended (training.services.records).
+            expires_on=record_expiry(completed_on=completed_on, standards=standards),
         )
         return plan, problems
 

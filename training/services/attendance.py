@@ -16,13 +16,11 @@ Every change is kept in the booking's and record's history, with who made it.
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from training.enums import (
@@ -39,6 +37,7 @@ from training.permissions import can_view_register
 from training.services.charges import charge_create, charge_waive
 from training.services.holds import hold_apply_if_repeated_no_shows
 from training.services.notifications import notify_on_commit
+from training.services.records import training_record_create
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -204,13 +203,6 @@ def _check_markable(*, booking: Booking, marked_by: User, now: datetime) -> None
         )
 
 
-def _months_after(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _record_create(*, booking: Booking, created_by: User) -> TrainingRecord:
     """The training record for an attended booking; the existing one if it has one already."""
     existing = TrainingRecord.objects.filter(booking=booking).first()
@@ -218,26 +210,17 @@ def _record_create(*, booking: Booking, created_by: User) -> TrainingRecord:
         return existing
     session, course = booking.session, booking.session.course
     assert session.ends_at is not None  # a session that has started has parts
-    completed_on = timezone.localdate(session.ends_at)
-    standards = course.standards.all()
-    shortest = standards.aggregate(months=Min("validity_months"))["months"]
-    record = TrainingRecord(
-        user=booking.user,
+    return training_record_create(
         membership=booking.attendee,
         course=course,
         booking=booking,
         title=course.title,
         cpd_hours=course.cpd_hours,
-        completed_on=completed_on,
-        expires_on=_months_after(completed_on, shortest) if shortest else None,
+        completed_on=timezone.localdate(session.ends_at),
+        standards=list(course.standards.all()),
         source=RecordSource.ATTENDANCE,
         created_by=created_by,
     )
-    record._history_user = created_by  # type: ignore[attr-defined]
-    record.full_clean()
-    record.save()
-    record.standards.set(standards)
-    return record
 
 
 def _record_remove(*, booking: Booking, removed_by: User) -> None:

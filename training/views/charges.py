@@ -7,14 +7,11 @@ read-only (`organisations.permissions`). Anyone else gets a 404.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,8 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl.styles import Font
 
+from config.spreadsheets import DATE_FORMAT, Sheet, table_csv_response, table_xlsx_response
 from training.forms.charges import ChargeExportForm, ChargeFilterForm, ChargeWaiveForm
 from training.models import Charge
 from training.permissions import (
@@ -48,9 +45,11 @@ EXPORT_HEADER = [
     "Waiver reason",
 ]
 
-# A spreadsheet treats text starting with these as a formula; names and reasons are typed by
-# people, so such text is written with a leading apostrophe (OWASP's advice on CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Column widths in characters, and the formats that keep dates and amounts real dates and numbers
+# in the spreadsheet, so they sort and sum.
+EXPORT_WIDTHS = (40, 28, 40, 18, 20, 12, 10, 50)
+EXPORT_FORMATS = {"Session date": DATE_FORMAT, "Amount (£)": '"£"#,##0.00'}
+PENNY = Decimal("0.01")
 
 
 def _may_see_charges(request: HttpRequest) -> None:
@@ -168,16 +167,18 @@ def charges_export(request: HttpRequest) -> HttpResponse:
     )
     charges = list(charges_for(viewer=request.user, filters=filters))
     name = _export_filename(filters)
+    # Names and reasons are typed by people: config.spreadsheets writes them so that a
+    # spreadsheet never runs one as a formula.
     if cleaned.get("format") == "xlsx":
-        response = HttpResponse(
-            _xlsx(charges),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        sheet = Sheet(
+            "Charges",
+            EXPORT_HEADER,
+            _rows(charges),
+            widths=EXPORT_WIDTHS,
+            number_formats=EXPORT_FORMATS,
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = HttpResponse(_csv(charges), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+        return table_xlsx_response(f"{name}.xlsx", sheet)
+    return table_csv_response(f"{name}.csv", EXPORT_HEADER, _csv_rows(charges))
 
 
 def _export_filename(filters: ChargeFilters) -> str:
@@ -189,10 +190,6 @@ def _export_filename(filters: ChargeFilters) -> str:
     return "-".join(parts)
 
 
-def _safe(text: str) -> str:
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 ExportRow = tuple[str, str, str, date | None, str, Decimal, str, str]
 
 
@@ -201,53 +198,18 @@ def _rows(charges: Iterable[Charge]) -> Iterable[ExportRow]:
         session = charge.booking.session
         user = charge.booking.user
         yield (
-            _safe(charge.organisation.name),
-            _safe(user.get_full_name() or user.email),
-            _safe(session.course.title),
+            charge.organisation.name,
+            user.get_full_name() or user.email,
+            session.course.title,
             timezone.localdate(session.starts_at) if session.starts_at else None,
             charge.get_kind_display(),
             charge.amount,
             "Waived" if charge.waived_at else "Charged",
-            _safe(charge.waiver_reason),
+            charge.waiver_reason,
         )
 
 
-def _csv(charges: Iterable[Charge]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
+def _csv_rows(charges: Iterable[Charge]) -> Iterable[ExportRow]:
+    """The rows with each amount to the penny (60.00), as the CSV shows it."""
     for organisation, person, course, day, kind, amount, status, reason in _rows(charges):
-        writer.writerow(
-            [
-                organisation,
-                person,
-                course,
-                day.isoformat() if day else "",
-                kind,
-                f"{amount:.2f}",
-                status,
-                reason,
-            ]
-        )
-    # With a byte order mark, Excel reads the file as UTF-8 (names with accents, the £ sign).
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _xlsx(charges: Iterable[Charge]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Charges"
-    sheet.append(EXPORT_HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in _rows(charges):
-        sheet.append(list(row))
-        sheet.cell(row=sheet.max_row, column=4).number_format = "d mmmm yyyy"
-        sheet.cell(row=sheet.max_row, column=6).number_format = '"£"#,##0.00'
-    for letter, width in zip("ABCDEFGH", (40, 28, 40, 18, 20, 12, 10, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        yield (organisation, person, course, day, kind, amount.quantize(PENNY), status, reason)

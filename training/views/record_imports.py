@@ -9,12 +9,9 @@ uploaded file is `record_imports_manageable_by` (organisations.permissions). Any
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,9 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl.styles import Font
 
 from accounts.models import User
+from config.spreadsheets import CellValue, Sheet, table_csv_response, table_xlsx_response
 from organisations.imports.checking import REFRESH_SECONDS
 from organisations.models import Organisation
 from training.forms.record_imports import RecordImportUploadForm
@@ -43,7 +40,6 @@ from training.services.record_imports import (
 # Earlier files shown on the upload page, so a preview left half-way can be found again.
 RECENT_IMPORTS = 10
 TEMPLATE_FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organisation_or_404(request: HttpRequest, slug: str) -> Organisation:
@@ -104,17 +100,15 @@ def template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         raise Http404
     example = _example_row(organisation)
     filename = f"training-records-{organisation.slug}.{fmt}"
+    header = [column.name for column in RECORD_COLUMNS]
     if fmt == "xlsx":
-        response = HttpResponse(_template_xlsx(example), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(_template_csv(example), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return table_xlsx_response(filename, *_template_sheets(header, example))
+    return table_csv_response(filename, header, [_template_csv_row(example)])
 
 
-def _example_row(organisation: Organisation) -> dict[str, object]:
+def _example_row(organisation: Organisation) -> dict[str, CellValue]:
     """The example values, using the organisation's own email domain and a real standard."""
-    example: dict[str, object] = {column.name: column.example for column in RECORD_COLUMNS}
+    example: dict[str, CellValue] = {column.name: column.example for column in RECORD_COLUMNS}
     domain = organisation.email_domains.values_list("domain", flat=True).first()
     if domain:
         example[EMAIL.name] = f"{EMAIL.example.split('@')[0]}@{domain}"
@@ -126,46 +120,33 @@ def _example_row(organisation: Organisation) -> dict[str, object]:
     return example
 
 
-def _template_csv(example: dict[str, object]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([column.name for column in RECORD_COLUMNS])
-    writer.writerow(
-        [
-            value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
-            for value in (example[column.name] for column in RECORD_COLUMNS)
-        ]
+def _template_csv_row(example: dict[str, CellValue]) -> list[CellValue]:
+    """The example row with its date day first, as people here type one."""
+    return [
+        value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+        for value in (example[column.name] for column in RECORD_COLUMNS)
+    ]
+
+
+def _template_sheets(header: list[str], example: dict[str, CellValue]) -> tuple[Sheet, Sheet]:
+    """The columns with the example in a real date cell, shown day first, so a person typing
+    below it gets dates too; then the standards a row may name (only the first sheet is read
+    back)."""
+    records = Sheet(
+        "Training records",
+        header,
+        [[example[column.name] for column in RECORD_COLUMNS]],
+        widths=(32, 40, 36, 14, 10, 36),
+        number_formats={COMPLETED_ON.name: "dd/mm/yyyy"},
     )
-    # With a byte order mark, Excel reads the file as UTF-8 (names with accents).
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _template_xlsx(example: dict[str, object]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Training records"
-    sheet.append([column.name for column in RECORD_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append([example[column.name] for column in RECORD_COLUMNS])
-    # A real date cell, shown day first, so a person typing below it gets dates too.
-    sheet.cell(row=2, column=RECORD_COLUMNS.index(COMPLETED_ON) + 1).number_format = "dd/mm/yyyy"
-    for letter, width in zip("ABCDEF", (32, 40, 36, 14, 10, 36), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    # Only the first sheet is read back; this one lists the standards a row may name.
-    standards = workbook.create_sheet("Standards")
-    standards.append(["Standard", "Short name"])
-    for cell in standards[1]:
-        cell.font = Font(bold=True)
-    for name, slug in TrainingStandard.objects.values_list("name", "slug"):
-        standards.append([name, slug])
-    standards.column_dimensions["A"].width = 48
-    standards.column_dimensions["B"].width = 36
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    standards = Sheet(
+        "Standards",
+        ["Standard", "Short name"],
+        TrainingStandard.objects.values_list("name", "slug"),
+        widths=(48, 36),
+        freeze_header=False,
+    )
+    return records, standards
 
 
 @login_required

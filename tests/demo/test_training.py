@@ -10,7 +10,6 @@ non-attendance. Then each demo account's story, and that a second run changes no
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 
@@ -18,7 +17,6 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
-from pytest_django import DjangoDbBlocker
 
 from demo.training.courses import (
     CP_CONFERENCES,
@@ -31,7 +29,6 @@ from demo.training.dates import months_after
 from demo.training.standards import LEVEL_1, LEVEL_2, LEVEL_3
 from organisations.enums import MembershipKind, Sector
 from organisations.models import Membership
-from tests.demo_database import demo_seeded_for_module
 from training.enums import (
     ACTIVE_STATUSES,
     ATTENDANCE_STATUSES,
@@ -61,18 +58,8 @@ MANAGER = "manager@demo.example"
 
 
 @pytest.fixture(scope="module")
-def demo_programme(
-    django_db_setup: None,
-    django_db_blocker: DjangoDbBlocker,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[None]:
-    """The demo partnership and its training programme, seeded once for this module (a full
-    seed takes seconds), as in tests/organisations/test_seed_demo.py: inside a transaction
-    held open for the module, each test in a savepoint, everything rolled back at the end."""
-    with demo_seeded_for_module(
-        django_db_blocker, private_media=tmp_path_factory.mktemp("demo-private-media")
-    ):
-        yield
+def demo_programme(demo_seeded: None) -> None:
+    """The whole demo, seeded once for every module in tests/demo (tests/demo/conftest.py)."""
 
 
 def _upcoming() -> QuerySet[Session]:

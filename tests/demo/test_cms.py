@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.test import Client
 from django.utils import timezone
-from pytest_django import DjangoDbBlocker
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
@@ -33,7 +32,6 @@ from demo.cms.procedures import INFORMATION_SHARING_URL, LONDON_PROCEDURES_URL, 
 from demo.organisations import organisations as orgs
 from organisations.enums import MembershipKind, Sector
 from organisations.models import Membership, Organisation
-from tests.demo_database import demo_seeded_for_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_pages")]
 
@@ -42,18 +40,8 @@ PRACTITIONER = "practitioner@demo.example"
 
 
 @pytest.fixture(scope="module")
-def demo_pages(
-    django_db_setup: None,
-    django_db_blocker: DjangoDbBlocker,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[None]:
-    """The whole demo, seeded once for this module (a full seed takes seconds), as in
-    tests/organisations/test_seed_demo.py: inside a transaction held open for the module, each
-    test in a savepoint, everything rolled back at the end."""
-    with demo_seeded_for_module(
-        django_db_blocker, private_media=tmp_path_factory.mktemp("demo-private-media")
-    ):
-        yield
+def demo_pages(demo_seeded: None) -> None:
+    """The whole demo, seeded once for every module in tests/demo (tests/demo/conftest.py)."""
 
 
 def _guides() -> list[EscalationGuidePage]:

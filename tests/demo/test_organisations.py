@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -14,7 +13,6 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.utils import timezone
-from pytest_django import DjangoDbBlocker
 
 from accounts.models import User
 from accounts.roles import roles_for
@@ -29,29 +27,13 @@ from demo.organisations.accounts import (
 from demo.organisations.organisations import CHILDRENS_SOCIAL_CARE, ICB, MET_POLICE
 from organisations.enums import GovernorCategory, GovernorRole, MembershipKind, Sector
 from organisations.models import EmailDomain, Membership, Organisation, WorkforceHeadcount
-from tests.demo_database import demo_seeded_for_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_partnership")]
 
 
 @pytest.fixture(scope="module")
-def demo_partnership(
-    django_db_setup: None,
-    django_db_blocker: DjangoDbBlocker,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[None]:
-    """The demo partnership, seeded once for this module because a full seed takes seconds.
-
-    As Django's `TestCase.setUpTestData` does, the seed runs inside a transaction that stays
-    open for the module: each test runs in a savepoint within it (the `django_db` mark), so a
-    test that changes data leaves the seed as it was, and the whole seed is rolled back at the
-    end, leaving the database empty for other modules. Passwords are hashed with the fast test
-    hasher, as everywhere in the suite.
-    """
-    with demo_seeded_for_module(
-        django_db_blocker, private_media=tmp_path_factory.mktemp("demo-private-media")
-    ):
-        yield
+def demo_partnership(demo_seeded: None) -> None:
+    """The whole demo, seeded once for every module in tests/demo (tests/demo/conftest.py)."""
 
 
 def _snapshot() -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""The whole demo, seeded once for a test module, for the modules that check `seed_demo`."""
+"""The whole demo, seeded once, for the modules that check `seed_demo` (tests/demo)."""
 
 from __future__ import annotations
 

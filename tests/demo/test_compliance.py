@@ -10,7 +10,6 @@ database's answer row by row.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -20,7 +19,6 @@ import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.utils import timezone
-from pytest_django import DjangoDbBlocker
 
 from accounts.models import User
 from compliance.enums import MET_STATUSES, ComplianceStatus
@@ -48,7 +46,6 @@ from evidence.models import ExternalEvidence
 from evidence.permissions import evidence_reviewable_by
 from organisations.enums import GovernorRole, MembershipKind
 from organisations.models import Membership
-from tests.demo_database import demo_seeded_for_module
 from training.enums import RecordSource
 from training.models import TrainingRecord, TrainingStandard
 
@@ -58,19 +55,13 @@ S = ComplianceStatus
 
 
 @pytest.fixture(scope="module")
-def private_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("demo-private-media")
+def private_media(demo_private_media: Path) -> Path:
+    return demo_private_media
 
 
 @pytest.fixture(scope="module")
-def demo_compliance(
-    django_db_setup: None, django_db_blocker: DjangoDbBlocker, private_media: Path
-) -> Iterator[None]:
-    """The demo partnership, seeded once for the module inside a transaction rolled back at
-    the end (as in tests/training/test_seed_demo_training.py), its evidence files in a
-    throwaway folder."""
-    with demo_seeded_for_module(django_db_blocker, private_media=private_media):
-        yield
+def demo_compliance(demo_seeded: None) -> None:
+    """The whole demo, seeded once for every module in tests/demo (tests/demo/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)
