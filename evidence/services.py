@@ -10,7 +10,6 @@ email about the decision is queued by the transaction that made it, and sent onc
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePath
@@ -20,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +28,7 @@ from evidence.permissions import evidence_reviewable_by
 from evidence.selectors import evidence_decision_refused
 from evidence.uploads import evidence_file_check
 from organisations.models import Membership
+from outbox.messages import absolute_url, email_render, email_send_once
 from training.enums import RecordSource
 from training.models import TrainingRecord, TrainingStandard
 from training.services.records import training_record_create
@@ -47,6 +46,9 @@ EARLIEST_COMPLETION = date(1990, 1, 1)
 # More than two full weeks of training: a bigger number is a typing mistake, not one course.
 MAX_CPD_HOURS = Decimal(100)
 # The history entry that records the decision email was sent: the sent-log for that email.
+# The decision is made once, so one email per evidence: the key is its id.
+DECISION_EMAIL_KIND = "evidence_decision"
+# How the evidence's history marked the email before the shared sent-log (evidence 0002).
 DECISION_EMAILED = "Decision emailed to the person"
 
 NOT_YOUR_MEMBERSHIP = "Choose one of your own organisations."
@@ -203,9 +205,10 @@ def evidence_reject(
 def evidence_decision_send(*, evidence_id: int) -> bool:
     """Email the person the decision on their evidence, once. Returns whether it was sent.
 
-    The sent-log is the evidence's own history: one transaction locks the evidence, writes the
-    "decision emailed" entry and sends. A second run finds the entry and sends nothing; a
-    failed send rolls the entry back, so a retry sends.
+    One transaction locks the evidence and sends through `outbox.messages.email_send_once`, whose
+    sent-log row makes a second run send nothing; a failed send rolls the row back, so a retry
+    sends. (Before the shared log, the evidence's own history held a "decision emailed" entry;
+    evidence 0002 copied those into the log.)
     """
     with transaction.atomic():
         evidence = (
@@ -221,14 +224,11 @@ def evidence_decision_send(*, evidence_id: int) -> bool:
         if not evidence.user.is_active:
             logger.info("evidence decision email has no recipient", extra=log_extra)
             return False
-        if evidence.history.filter(history_change_reason=DECISION_EMAILED).exists():
+        if not email_send_once(
+            kind=DECISION_EMAIL_KIND, key=str(evidence.pk), message=_message(evidence)
+        ):
             logger.info("evidence decision already emailed", extra=log_extra)
             return False
-        # Saving a field unchanged writes the history entry that marks the email as sent.
-        evidence._history_user = None  # type: ignore[attr-defined]
-        evidence._change_reason = DECISION_EMAILED  # type: ignore[attr-defined]
-        evidence.save(update_fields=["status"])
-        _message(evidence).send()
     logger.info("evidence decision emailed", extra=log_extra)
     return True
 
@@ -267,7 +267,6 @@ def _message(evidence: ExternalEvidence) -> EmailMessage:
     kind = (
         "evidence_verified" if evidence.status == EvidenceStatus.VERIFIED else "evidence_rejected"
     )
-    site = settings.SITE_URL.rstrip("/")
     context: dict[str, Any] = {
         "partnership_name": settings.PARTNERSHIP_NAME,
         "recipient": evidence.user,
@@ -275,15 +274,8 @@ def _message(evidence: ExternalEvidence) -> EmailMessage:
         "organisation": evidence.membership.organisation,
         "standard": evidence.standard,
         "decided_by": evidence.decided_by,
-        "evidence_url": site + reverse("evidence:detail", kwargs={"pk": evidence.pk}),
-        "new_evidence_url": site + reverse("evidence:new"),
-        "my_training_url": site + reverse("compliance:my_training"),
+        "evidence_url": absolute_url(reverse("evidence:detail", kwargs={"pk": evidence.pk})),
+        "new_evidence_url": absolute_url(reverse("evidence:new")),
+        "my_training_url": absolute_url(reverse("compliance:my_training")),
     }
-    subject = render_to_string(f"evidence/email/{kind}_subject.txt", context)
-    body = render_to_string(f"evidence/email/{kind}_message.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        # Templates keep their tags on lines of their own; fold the blank lines they leave.
-        body=re.sub(r"\n\s*\n(\s*\n)+", "\n\n", body).strip() + "\n",
-        to=[evidence.user.email],
-    )
+    return email_render(f"evidence/email/{kind}", context, to=evidence.user.email)

@@ -21,14 +21,12 @@ is tried again each day until someone can receive it.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cms.enums import ReviewReminderKind
@@ -38,6 +36,7 @@ from cms.selectors.reviews import (
     review_reminder_recipients,
     review_reminders_due,
 )
+from outbox.messages import absolute_url, email_render
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -111,14 +110,10 @@ def _log_extra(page: ReviewedPage, kind: ReviewReminderKind) -> dict[str, Any]:
     return {"page": page.pk, "kind": kind.value, "next_review": page.next_review.isoformat()}
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _page_url(page: ReviewedPage) -> str:
     """The page's public address (empty when it is not under a site, so it has none)."""
     parts = page.get_url_parts()
-    return _site_url(parts[2]) if parts else ""
+    return absolute_url(parts[2]) if parts else ""
 
 
 def _message(
@@ -141,14 +136,7 @@ def _message(
         "today": today,
         "due_today": page.next_review == today,
         "page_url": _page_url(page),
-        "edit_url": _site_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+        "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
     }
     template = f"review_{kind.value}"
-    subject = render_to_string(f"cms/email/{template}_subject.txt", context)
-    body = render_to_string(f"cms/email/{template}_message.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        # Templates keep their tags on lines of their own; fold the blank lines they leave.
-        body=re.sub(r"\n\s*\n(\s*\n)+", "\n\n", body).strip() + "\n",
-        to=[recipient.email],
-    )
+    return email_render(f"cms/email/{template}", context, to=recipient.email)

@@ -19,12 +19,10 @@ nothing; a run that fails before commit leaves no row, so the retry or the next 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -44,7 +42,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,6 +64,7 @@ from organisations.enums import (
 )
 from organisations.models import Membership, MembershipQuerySet
 from organisations.permissions import CLERK_KINDS, COORDINATOR_KINDS, memberships_visible_to
+from outbox.messages import absolute_url, email_render
 from training.models import TrainingRecord
 
 logger = logging.getLogger(__name__)
@@ -382,11 +380,6 @@ def compliance_notice_send(
     return True
 
 
-def _site_url(path: str, query: dict[str, str] | None = None) -> str:
-    url = settings.SITE_URL.rstrip("/") + path
-    return f"{url}?{urlencode(query)}" if query else url
-
-
 def _notice_message(
     *, row: AppliedRequirement, kind: ComplianceNoticeKind, recipient: User, day: ComplianceDay
 ) -> EmailMessage:
@@ -407,21 +400,16 @@ def _notice_message(
         "starts_on": row.starts_on,  # type: ignore[attr-defined]
         "days_left": (expires_on - day.on).days if expires_on else None,
         "today": day.on,
-        "my_training_url": _site_url(reverse("compliance:my_training")),
-        "catalogue_url": _site_url(reverse("training:catalogue"), {"standard": row.standard.slug}),
+        "my_training_url": absolute_url(reverse("compliance:my_training")),
+        "catalogue_url": absolute_url(
+            reverse("training:catalogue"), {"standard": row.standard.slug}
+        ),
     }
     return _email(f"compliance_{kind.value}", context, to=recipient.email)
 
 
 def _email(template: str, context: dict[str, Any], *, to: str) -> EmailMessage:
-    subject = render_to_string(f"compliance/email/{template}_subject.txt", context)
-    body = render_to_string(f"compliance/email/{template}_message.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        # Templates keep their tags on lines of their own; fold the blank lines they leave.
-        body=re.sub(r"\n\s*\n(\s*\n)+", "\n\n", body).strip() + "\n",
-        to=[to],
-    )
+    return email_render(f"compliance/email/{template}", context, to=to)
 
 
 # Monthly digests to coordinators and clerks ----------------------------------------------------
@@ -650,6 +638,6 @@ def _digest_message(
         "count": len(people),
         "not_listed": max(len(people) - DIGEST_PEOPLE_LISTED, 0),
         "today": day.on,
-        "compliance_url": _site_url(reverse(page, kwargs={"slug": organisation.slug})),
+        "compliance_url": absolute_url(reverse(page, kwargs={"slug": organisation.slug})),
     }
     return _email(f"compliance_digest_{kind.value}", context, to=recipient.user.email)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMessage
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -27,13 +28,14 @@ from evidence.enums import EvidenceStatus
 from evidence.models import ExternalEvidence
 from evidence.selectors import evidence_of
 from evidence.services import (
-    DECISION_EMAILED,
+    DECISION_EMAIL_KIND,
     evidence_decision_send,
     evidence_reject,
     evidence_submit,
     evidence_verify,
 )
 from organisations.models import Membership, Organisation
+from outbox.models import SentEmail
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.training.factories import (
@@ -479,7 +481,7 @@ def test_the_decision_email_goes_once_however_often_the_task_runs(
 
     assert evidence_decision_send(evidence_id=evidence.pk) is False
     assert len(mail.outbox) == 1
-    assert evidence.history.filter(history_change_reason=DECISION_EMAILED).count() == 1
+    assert SentEmail.objects.filter(kind=DECISION_EMAIL_KIND, key=str(evidence.pk)).count() == 1
 
 
 @pytest.mark.django_db
@@ -502,17 +504,17 @@ def test_a_failed_send_is_not_marked_as_sent(
     """The mail server refusing the email rolls back the sent mark, so the retry sends."""
     evidence = submit(practitioner, level_2)
     evidence_verify(evidence=evidence, verified_by=coordinator)  # email not sent: no commit
-    real_send = evidence_services.EmailMessage.send
+    real_send = EmailMessage.send
 
     def refuse(self: Any, *args: Any, **kwargs: Any) -> int:
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(evidence_services.EmailMessage, "send", refuse)
+    monkeypatch.setattr(EmailMessage, "send", refuse)
     with pytest.raises(ConnectionRefusedError, match="mail server down"):
         evidence_decision_send(evidence_id=evidence.pk)
-    assert not evidence.history.filter(history_change_reason=DECISION_EMAILED).exists()
+    assert not SentEmail.objects.filter(kind=DECISION_EMAIL_KIND, key=str(evidence.pk)).exists()
 
-    monkeypatch.setattr(evidence_services.EmailMessage, "send", real_send)
+    monkeypatch.setattr(EmailMessage, "send", real_send)
     assert evidence_decision_send(evidence_id=evidence.pk) is True
     assert len(mail.outbox) == 1
 

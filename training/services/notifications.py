@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,11 +20,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from outbox.messages import absolute_url, email_render
 from training.calendar_files import (
     booking_calendar_file,
     joining_details_shown,
@@ -329,14 +328,7 @@ def _message(
         # Only a place that was booked is in the person's calendar to be removed.
         attach_calendar = attach_calendar and context["had_place"]
     context["has_calendar"] = attach_calendar
-    subject = render_to_string(f"training/email/{kind.value}_subject.txt", context)
-    body = render_to_string(f"training/email/{kind.value}_message.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        # Templates keep their tags on lines of their own; fold the blank lines they leave.
-        body=re.sub(r"\n\s*\n(\s*\n)+", "\n\n", body).strip() + "\n",
-        to=[recipient.email],
-    )
+    message = email_render(f"training/email/{kind.value}", context, to=recipient.email)
     if attach_calendar:
         calendar_file = booking_calendar_file(booking=booking, now=now)
         message.attach("invite.ics", calendar_file.content, calendar_file.content_type)
@@ -376,7 +368,7 @@ def _context(
         "rules": rules,
     }
     if kind == NotificationKind.APPROVAL_REQUESTED:
-        context["approvals_url"] = settings.SITE_URL.rstrip("/") + reverse("training:approvals")
+        context["approvals_url"] = absolute_url(reverse("training:approvals"))
     if kind == NotificationKind.WAITLISTED:
         context["waiting_position"] = (
             Booking.objects.waiting()
