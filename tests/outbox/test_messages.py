@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -46,8 +48,8 @@ def test_a_refused_second_send_leaves_the_callers_transaction_usable() -> None:
     assert SentEmail.objects.count() == 2
 
 
-def test_links_are_absolute_on_the_sites_address(settings: object) -> None:
-    settings.SITE_URL = "https://hub.partnership.example/"  # type: ignore[attr-defined]
+def test_links_are_absolute_on_the_sites_address(settings: Any) -> None:
+    settings.SITE_URL = "https://hub.partnership.example/"
     assert absolute_url("/my-training/") == "https://hub.partnership.example/my-training/"
     assert (
         absolute_url("/courses/", {"standard": "level-2"})
