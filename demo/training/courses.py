@@ -11,11 +11,12 @@ has no places to waste, so neither is charged.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from demo.organisations.context import DemoSeed
-from demo.training import standards as std
 from organisations.enums import Sector
 from training.enums import Delivery
 from training.models import Course, CourseAudienceSector, CourseFee, TrainingStandard
@@ -77,211 +78,32 @@ class CourseSpec:
         return CHARGES_BY_LENGTH[self.length_hours] if self.charged else NO_CHARGES
 
 
-COURSES = [
-    CourseSpec(
-        "Working Together to Safeguard Children",
-        WORKING_TOGETHER,
-        "The partnership's core multi-agency day: how agencies in Lewisham work together to "
-        "keep children safe, from a first worry to a child protection plan.",
-        (
-            "Describe the roles of children's social care, the police, health and schools in "
-            "safeguarding children.",
-            "Recognise the signs of abuse and neglect and know what to do about them.",
-            "Make a good-quality referral to the Multi-Agency Safeguarding Hub (MASH).",
-            "Explain what happens in a strategy discussion and a section 47 enquiry.",
-            "Use the partnership's escalation procedure when you disagree with a decision.",
-        ),
-        (std.LEVEL_2,),
-        Delivery.CLASSROOM,
-        FULL_DAY,
-        Decimal(6),
-    ),
-    CourseSpec(
-        "Neglect: recognising and responding",
-        NEGLECT,
-        "Neglect is the most common reason for a child protection plan in Lewisham. This day "
-        "looks at how to spot it early, measure it and act before it becomes entrenched.",
-        (
-            "Recognise the signs of neglect at each age and stage.",
-            "Use the Graded Care Profile 2 to assess the care a child receives.",
-            "Work with parents who find it hard to change, without losing sight of the child.",
-            "Record and share concerns so that drift and delay are noticed.",
-        ),
-        (std.LEVEL_3,),
-        Delivery.CLASSROOM,
-        FULL_DAY,
-        Decimal(6),
-        requires_manager_approval=True,
-    ),
-    CourseSpec(
-        "Domestic abuse and its impact on children",
-        DOMESTIC_ABUSE,
-        "How domestic abuse harms children, who are victims in their own right under the "
-        "Domestic Abuse Act 2021, and how agencies can keep them and the adult victim safe.",
-        (
-            "Understand coercive control and the forms domestic abuse takes.",
-            "Describe the impact on unborn babies, children and young people.",
-            "Complete a DASH risk assessment and know when to refer to MARAC.",
-            "Plan safely with the adult victim and the children.",
-        ),
-        (std.LEVEL_3,),
-        Delivery.CLASSROOM,
-        FULL_DAY,
-        Decimal(6),
-    ),
-    CourseSpec(
-        "Child protection conferences and core groups",
-        CP_CONFERENCES,
-        "What is expected of you at an initial or review child protection conference and in "
-        "the core group that follows. For practitioners who will attend or contribute.",
-        (
-            "Write a clear report for a conference and share it with the family beforehand.",
-            "Take part in the conference's decision and explain it to the family.",
-            "Contribute to a child protection plan that is specific and measurable.",
-            "Play your part in the core group and know when to raise concerns.",
-        ),
-        (std.LEVEL_3,),
-        Delivery.CLASSROOM,
-        FULL_DAY,
-        Decimal(6),
-        requires_manager_approval=True,
-        prerequisites=(WORKING_TOGETHER,),
-    ),
-    CourseSpec(
-        "Information sharing for safeguarding",
-        INFORMATION_SHARING,
-        "A half-day online session on when and how to share information to protect a child, "
-        "using the government's advice for practitioners and the London data sharing agreement.",
-        (
-            "Apply the seven golden rules of information sharing.",
-            "Explain why data protection law is not a barrier to sharing information.",
-            "Decide when to share without consent, and record why.",
-        ),
-        (std.LEVEL_2,),
-        Delivery.VIRTUAL,
-        HALF_DAY,
-        Decimal(3),
-    ),
-    CourseSpec(
-        "Safeguarding children level 1 e-learning",
-        LEVEL_1_ELEARNING,
-        "An introduction for everyone who works or volunteers with children or their families, "
-        "at your own pace online. It takes about two hours.",
-        (
-            "Recognise that a child may be at risk of harm.",
-            "Know who to tell in your organisation and how to contact the MASH.",
-            "Understand your own responsibility to act.",
-        ),
-        (std.LEVEL_1,),
-        Delivery.ELEARNING,
-        Decimal(2),
-        Decimal(2),
-        is_multi_agency=False,
-        charged=False,
-    ),
-    CourseSpec(
-        "Designated safeguarding lead: new to role",
-        DSL_NEW_TO_ROLE,
-        "Two days for new designated safeguarding leads and deputies in schools, covering the "
-        "role set out in Keeping Children Safe in Education.",
-        (
-            "Understand the DSL's responsibilities under Keeping Children Safe in Education.",
-            "Keep child protection records that stand up to scrutiny.",
-            "Refer to the MASH and take part in strategy discussions and conferences.",
-            "Support and train the school's staff, and report to the governing board.",
-        ),
-        (std.DSL,),
-        Delivery.CLASSROOM,
-        TWO_DAYS,
-        Decimal(12),
-        is_multi_agency=False,
-        audience_sectors=(Sector.SCHOOL,),
-        cancellation_deadline_working_days=5,
-    ),
-    CourseSpec(
-        "Governor safeguarding training",
-        GOVERNORS,
-        "An evening session online for school governors and trustees: what the board must do "
-        "to make sure its school keeps children safe.",
-        (
-            "Describe the governing board's duties in Keeping Children Safe in Education.",
-            "Ask the right questions about the school's safeguarding report and audit.",
-            "Understand the safeguarding link governor's role.",
-        ),
-        (std.GOVERNOR,),
-        Delivery.VIRTUAL,
-        Decimal("2.5"),
-        Decimal("2.5"),
-        is_multi_agency=False,
-        audience_sectors=(Sector.SCHOOL,),
-        charged=False,
-        cancellation_deadline_working_days=2,
-    ),
-    CourseSpec(
-        "Safer recruitment in education",
-        SAFER_RECRUITMENT,
-        "For headteachers, governors and staff who sit on recruitment panels: recruiting in a "
-        "way that deters, rejects or identifies people who might harm children.",
-        (
-            "Plan a recruitment that puts safeguarding first, from advert to induction.",
-            "Scrutinise applications and references and follow up gaps.",
-            "Carry out the pre-appointment checks in Keeping Children Safe in Education.",
-            "Ask interview questions that explore a candidate's attitudes to children.",
-        ),
-        (std.SAFER_RECRUITMENT,),
-        Delivery.CLASSROOM,
-        FULL_DAY,
-        Decimal(6),
-        is_multi_agency=False,
-        audience_sectors=(Sector.SCHOOL, Sector.EARLY_YEARS),
-    ),
-    CourseSpec(
-        "Contextual safeguarding and exploitation",
-        CONTEXTUAL_SAFEGUARDING,
-        "Harm outside the home: criminal and sexual exploitation, county lines and serious "
-        "youth violence, and how agencies work on the places and peer groups where it happens.",
-        (
-            "Recognise the signs of child criminal and sexual exploitation.",
-            "Understand how county lines operate in south-east London.",
-            "Use the National Referral Mechanism and the local exploitation panel.",
-            "Think about places and peer groups, not only families, when assessing risk.",
-        ),
-        (std.LEVEL_3,),
-        Delivery.CLASSROOM,
-        FULL_DAY,
-        Decimal(6),
-    ),
-    CourseSpec(
-        "Recognising and responding to child sexual abuse",
-        CHILD_SEXUAL_ABUSE,
-        "Most child sexual abuse is never reported at the time. This day builds the confidence "
-        "to notice the signs, talk with children and act on what they tell you.",
-        (
-            "Recognise the signs and indicators of sexual abuse within the family.",
-            "Respond well when a child tells you, without leading them.",
-            "Understand the joint investigation by police and children's social care.",
-        ),
-        (std.LEVEL_3,),
-        Delivery.CLASSROOM,
-        FULL_DAY,
-        Decimal(6),
-    ),
-    CourseSpec(
-        "Learning from child safeguarding practice reviews",
-        PRACTICE_REVIEWS,
-        "A half-day online briefing on the lessons from recent local and national reviews, "
-        "and what has changed in Lewisham as a result. Counts towards level 3 CPD hours.",
-        (
-            "Describe the themes of recent local and national reviews.",
-            "Reflect on what they mean for your own practice.",
-            "Know the partnership's action plans and who to ask about them.",
-        ),
-        (),
-        Delivery.VIRTUAL,
-        HALF_DAY,
-        Decimal(3),
-    ),
-]
+# The courses themselves are data, easier to read and edit than Python (demo/content/).
+COURSES_FILE = Path(__file__).resolve().parent.parent / "content" / "courses.toml"
+
+
+def courses_load(path: Path = COURSES_FILE) -> list[CourseSpec]:
+    """The courses in the data file, as specs."""
+    with path.open("rb") as file:
+        rows = tomllib.load(file)["course"]
+    return [
+        CourseSpec(
+            **{
+                **row,
+                "outcomes": tuple(row["outcomes"]),
+                "standards": tuple(row["standards"]),
+                "delivery": Delivery(row["delivery"]),
+                "length_hours": Decimal(row["length_hours"]),
+                "cpd_hours": Decimal(row["cpd_hours"]),
+                "prerequisites": tuple(row.get("prerequisites", ())),
+                "audience_sectors": tuple(Sector(s) for s in row.get("audience_sectors", ())),
+            }
+        )
+        for row in rows
+    ]
+
+
+COURSES = courses_load()
 
 COURSES_BY_SLUG = {spec.slug: spec for spec in COURSES}
 
