@@ -138,8 +138,13 @@ def _celery_tasks_run_in_test() -> Iterator[None]:
     every other test would queue its tasks on Redis for a worker that cannot see the test
     database. The worker tests switch it off for themselves.
     """
+    from celery import _state
+
     from config.celery import app
 
+    # A worker started in this process (tests/test_celery.py) marks the process as a worker's,
+    # where waiting for a result is refused; eager tasks in later tests may wait for theirs.
+    _state._set_task_join_will_block(False)
     previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
