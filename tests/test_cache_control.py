@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.evidence.factories import ExternalEvidenceFactory
 from tests.organisations.factories import MembershipFactory
-from tests.training.factories import ExternalEvidenceFactory
 
 pytestmark = pytest.mark.django_db
 

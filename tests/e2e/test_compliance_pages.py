@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from organisations.models import WorkforceHeadcount
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.compliance.test_views_tables import World, build_world
 from tests.e2e.axe import assert_accessible
 from tests.e2e.sign_in import sign_in
-from tests.training.test_compliance_pages import World, build_world
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,9 @@ from organisations.models import Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
 from tests.e2e.axe import assert_accessible
 from tests.e2e.sign_in import sign_in
+from tests.evidence.factories import PDF_BYTES, ExternalEvidenceFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import PDF_BYTES, ExternalEvidenceFactory, TrainingStandardFactory
+from tests.training.factories import TrainingStandardFactory
 from training.models import TrainingRecord
 
 pytestmark = pytest.mark.browser

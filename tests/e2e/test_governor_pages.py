@@ -11,21 +11,18 @@ from playwright.sync_api import Page
 from accounts.models import User
 from compliance.models import ComplianceRules
 from tests.accounts.factories import UserFactory, enrol_totp
-from tests.e2e.axe import assert_accessible
-from tests.e2e.sign_in import main_text, sign_in
-from tests.organisations.factories import MembershipFactory
-from tests.training.factories import (
-    CourseFactory,
-    ExternalEvidenceFactory,
-    RequirementFactory,
-    SessionFactory,
-)
-from tests.training.test_governors_selectors import (
+from tests.compliance.factories import RequirementFactory
+from tests.compliance.test_selectors_governors import (
     LONG_AGO,
     Board,
     build_board,
     governor_standards,
 )
+from tests.e2e.axe import assert_accessible
+from tests.e2e.sign_in import main_text, sign_in
+from tests.evidence.factories import ExternalEvidenceFactory
+from tests.organisations.factories import MembershipFactory
+from tests.training.factories import CourseFactory, SessionFactory
 from training.enums import Delivery
 
 pytestmark = pytest.mark.browser

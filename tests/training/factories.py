@@ -2,15 +2,10 @@
 
 from datetime import timedelta
 from decimal import Decimal
-from io import BytesIO
 
 import factory
 from django.utils import timezone
-from pypdf import PdfWriter
 
-from compliance.models import GovernorDeclaration, Requirement
-from evidence.enums import EvidenceStatus
-from evidence.models import ExternalEvidence
 from organisations.enums import ImportStatus, Sector
 from training.enums import BookingStatus, ChargeKind, Delivery, RecordSource
 from training.models import (
@@ -26,20 +21,6 @@ from training.models import (
     TrainingRecord,
     TrainingStandard,
 )
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A real PDF of blank A4 pages, as the evidence check needs (evidence.uploads)."""
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-# One certificate's bytes, for tests that upload or store evidence.
-PDF_BYTES = pdf_bytes()
 
 
 class TrainingStandardFactory(factory.django.DjangoModelFactory):
@@ -192,53 +173,6 @@ class ChargeFactory(factory.django.DjangoModelFactory):
     organisation = factory.LazyAttribute(lambda o: o.booking.attendee.organisation)
     kind = ChargeKind.LATE_CANCELLATION
     amount = Decimal("60.00")
-
-
-class RequirementFactory(factory.django.DjangoModelFactory):
-    """A requirement in force for two years already, for everyone unless narrowed."""
-
-    class Meta:
-        model = Requirement
-        skip_postgeneration_save = True
-
-    name = factory.Sequence(lambda n: f"Requirement {n}")
-    standard = factory.SubFactory(TrainingStandardFactory)
-    grace_months = 3
-    applies_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=730))
-
-    @factory.post_generation
-    def job_roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.job_roles.set(extracted)
-
-
-class ExternalEvidenceFactory(factory.django.DjangoModelFactory):
-    """Evidence waiting for verification, with a small PDF attached."""
-
-    class Meta:
-        model = ExternalEvidence
-
-    membership = factory.SubFactory("tests.organisations.factories.MembershipFactory")
-    user = factory.LazyAttribute(lambda o: o.membership.user)
-    title = "Safeguarding children level 2 e-learning"
-    provider = "Previous employer's learning platform"
-    completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
-    cpd_hours = Decimal("3")
-    standard = factory.SubFactory(TrainingStandardFactory)
-    file = factory.django.FileField(filename="certificate.pdf", data=PDF_BYTES)
-    original_filename = "certificate.pdf"
-    status = EvidenceStatus.PENDING
-
-
-class GovernorDeclarationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = GovernorDeclaration
-
-    membership = factory.SubFactory(
-        "tests.organisations.factories.MembershipFactory", governor=True
-    )
-    edition = "Keeping children safe in education 2026"
-    declared_on = factory.LazyFunction(timezone.localdate)
 
 
 class RecordImportBatchFactory(factory.django.DjangoModelFactory):

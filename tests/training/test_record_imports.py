@@ -26,6 +26,7 @@ from organisations.enums import ImportStatus, Sector
 from organisations.models import Membership, Organisation
 from organisations.spreadsheets import spreadsheet_unpacked_size
 from tests.accounts.factories import UserFactory
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.conftest import csv_bytes, xlsx_bytes
 from tests.organisations.factories import EmailDomainFactory, MembershipFactory, OrganisationFactory
 from tests.organisations.workbooks import (
@@ -33,11 +34,7 @@ from tests.organisations.workbooks import (
     long_cell_xlsx,
     shared_string_bomb_xlsx,
 )
-from tests.training.factories import (
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.enums import RecordSource
 from training.models import RecordImportBatch, TrainingRecord, TrainingStandard
 from training.record_imports.parsing import MAX_FILE_BYTES, MAX_ROWS, FileProblem, upload_parse

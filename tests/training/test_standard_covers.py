@@ -17,12 +17,9 @@ from accounts.models import User
 from compliance.enums import ComplianceStatus
 from compliance.selectors.statuses import ComplianceDay, requirement_rows, with_dates
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.factories import MembershipFactory
-from tests.training.factories import (
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.models import StandardCover, TrainingStandard
 from training.services.standards import covers_for, standard_covers_rebuild
 

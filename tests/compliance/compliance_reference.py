@@ -3,8 +3,8 @@
 Written from the rules in the docstring of `compliance.selectors.statuses` (and
 docs/compliance.md), never from the fast code: no database, no cleverness, loops over
 everything, `dateutil.relativedelta` for months. The property test
-(tests/training/test_compliance_property.py) builds the same partnership in the database and
-asserts that both agree on every status, every date and every count.
+(tests/compliance/test_selectors_statuses_property.py) builds the same partnership in the
+database and asserts that both agree on every status, every date and every count.
 
 A partnership is described by plain dataclasses that refer to each other by *key* (a small
 integer of the test's own, not a database id), so the test can map the database's ids back.

@@ -39,7 +39,7 @@ from compliance.selectors.statuses import (
 from organisations.enums import GovernorCategory, GovernorRole, MembershipKind, Sector
 from organisations.models import JobRole, Organisation
 from organisations.models import Membership as MembershipModel
-from tests.training import compliance_reference as ref
+from tests.compliance import compliance_reference as ref
 from training.enums import RecordSource
 from training.models import TrainingRecord, TrainingStandard
 from training.services.standards import standard_covers_rebuild

@@ -26,13 +26,9 @@ from compliance.selectors.statuses import ComplianceDay
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
+from tests.compliance.factories import GovernorDeclarationFactory, RequirementFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import (
-    GovernorDeclarationFactory,
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.models import TrainingStandard
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from compliance.db_functions import AddDays, AddMonths
 from compliance.models import Requirement
 from organisations.models import Organisation
-from tests.training.factories import RequirementFactory, TrainingStandardFactory
+from tests.compliance.factories import RequirementFactory
+from tests.training.factories import TrainingStandardFactory
 
 # (day, months): every month end, leap days, year ends, long and negative spans.
 MONTH_CASES = [

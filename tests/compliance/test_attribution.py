@@ -24,13 +24,10 @@ from compliance.selectors.statuses import ComplianceDay, requirement_rows
 from organisations.enums import MembershipKind, Sector
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import enrol_totp
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.conftest import csv_bytes
 from tests.organisations.factories import EmailDomainFactory, MembershipFactory, OrganisationFactory
-from tests.training.factories import (
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.enums import RecordSource
 from training.models import TrainingRecord, TrainingStandard
 

@@ -13,8 +13,9 @@ from accounts.models import User
 from compliance.models import ComplianceRules, Requirement
 from organisations.enums import MembershipKind, Sector
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.factories import JobRoleFactory, MembershipFactory
-from tests.training.factories import RequirementFactory, TrainingStandardFactory
+from tests.training.factories import TrainingStandardFactory
 from training.models import StandardCover, TrainingStandard
 
 pytestmark = pytest.mark.django_db

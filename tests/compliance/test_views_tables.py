@@ -30,13 +30,10 @@ from evidence.enums import EvidenceStatus
 from organisations.enums import MembershipKind, Sector
 from organisations.models import JobRole, Membership, Organisation, WorkforceHeadcount
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.compliance.factories import RequirementFactory
+from tests.evidence.factories import ExternalEvidenceFactory
 from tests.organisations.factories import JobRoleFactory, MembershipFactory, OrganisationFactory
-from tests.training.factories import (
-    ExternalEvidenceFactory,
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.models import TrainingStandard
 
 pytestmark = pytest.mark.django_db

@@ -15,13 +15,12 @@ from compliance.models import ComplianceRules, Requirement
 from compliance.selectors.my_requirements import RequirementStatus, requirements_for
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership
+from tests.compliance.factories import GovernorDeclarationFactory, RequirementFactory
 from tests.organisations.factories import JobRoleFactory, MembershipFactory
 from tests.training.factories import (
     BookingFactory,
     CourseAudienceSectorFactory,
     CourseFactory,
-    GovernorDeclarationFactory,
-    RequirementFactory,
     SessionFactory,
     TrainingRecordFactory,
     TrainingStandardFactory,

@@ -23,15 +23,16 @@ from compliance import exports as exports_compliance
 from compliance.views import tables as compliance_views
 from organisations.models import WorkforceHeadcount
 from tests.accounts.factories import enrol_totp
-from tests.organisations.factories import OrganisationFactory
-from tests.training.factories import RequirementFactory, TrainingStandardFactory
-from tests.training.test_compliance_pages import (
+from tests.compliance.factories import RequirementFactory
+from tests.compliance.test_views_tables import (
     World,
     build_world,
     person,
     today,
     trained,
 )
+from tests.organisations.factories import OrganisationFactory
+from tests.training.factories import TrainingStandardFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 once (compliance.services.notices).
 
 Most tests work on a fixed day (10 March 2027) and call the services with it, as the sweep does
-with today; the beat tasks, the worker and concurrent sweeps are in test_compliance_tasks.py.
+with today; the beat tasks, the worker and concurrent sweeps are in test_tasks.py.
 """
 
 from __future__ import annotations
@@ -30,12 +30,9 @@ from compliance.services.notices import (
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.factories import JobRoleFactory, MembershipFactory, OrganisationFactory
-from tests.training.factories import (
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.models import TrainingRecord, TrainingStandard
 
 pytestmark = pytest.mark.django_db

@@ -28,8 +28,9 @@ from evidence.enums import EvidenceStatus
 from evidence.models import ExternalEvidence
 from organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.evidence.factories import PDF_BYTES, ExternalEvidenceFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import PDF_BYTES, ExternalEvidenceFactory, TrainingStandardFactory
+from tests.training.factories import TrainingStandardFactory
 from training.enums import RecordSource
 from training.models import TrainingRecord, TrainingStandard
 

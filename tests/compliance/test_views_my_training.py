@@ -21,13 +21,12 @@ from evidence.enums import EvidenceStatus
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership
 from tests.accounts.factories import enrol_totp
+from tests.compliance.factories import GovernorDeclarationFactory, RequirementFactory
+from tests.evidence.factories import ExternalEvidenceFactory
 from tests.organisations.factories import MembershipFactory
 from tests.training.factories import (
     BookingFactory,
     CourseFactory,
-    ExternalEvidenceFactory,
-    GovernorDeclarationFactory,
-    RequirementFactory,
     SessionFactory,
     TrainingRecordFactory,
     TrainingStandardFactory,

@@ -23,9 +23,8 @@ from compliance.models import ComplianceRules, GovernorDeclaration
 from organisations.enums import Sector
 from organisations.models import Membership
 from tests.accounts.factories import UserFactory, enrol_totp
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import GovernorDeclarationFactory
-from tests.training.test_governors_selectors import (
+from tests.compliance.factories import GovernorDeclarationFactory
+from tests.compliance.test_selectors_governors import (
     EDITION,
     LONG_AGO,
     Board,
@@ -34,6 +33,7 @@ from tests.training.test_governors_selectors import (
     governor_standards,
     trained,
 )
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,10 @@ from django.urls import reverse
 from accounts.models import User
 from organisations.models import Organisation
 from tests.accounts.factories import UserFactory, enrol_totp
+from tests.compliance.factories import RequirementFactory
+from tests.compliance.test_views_tables import World, build_world, person, today, trained
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import RequirementFactory, TrainingStandardFactory
-from tests.training.test_compliance_pages import World, build_world, person, today, trained
+from tests.training.factories import TrainingStandardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ class Cast:
 @pytest.fixture
 def cast() -> Cast:
     """Everyone the rules distinguish, around Lewisham children's social care (the world of
-    test_compliance_pages), the police and a school with a governing board."""
+    test_views_tables), the police and a school with a governing board."""
     world = build_world()
     school = OrganisationFactory.create(name="Addey Primary School", slug="addey", school=True)
     kcsie = TrainingStandardFactory.create(name="KCSIE part one", slug="kcsie")

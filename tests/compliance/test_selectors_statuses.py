@@ -1,7 +1,7 @@
 """Each compliance rule, and each of its boundaries, on a worked example with the answer written
 out by hand (docs/compliance.md explains the rules).
 
-The property test (test_compliance_property.py) compares the database with a reference on
+The property test (test_selectors_statuses_property.py) compares the database with a reference on
 random partnerships; these are the cases a reader can check in their head.
 """
 
@@ -25,12 +25,9 @@ from compliance.selectors.statuses import (
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership
 from tests.accounts.factories import UserFactory
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.factories import JobRoleFactory, MembershipFactory, OrganisationFactory
-from tests.training.factories import (
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.models import TrainingStandard
 
 pytestmark = pytest.mark.django_db

@@ -27,12 +27,9 @@ from compliance.services.notices import compliance_digests_due, compliance_notic
 from config.celery import app
 from organisations.models import Membership
 from tests.celery_workers import tasks_a_new_worker_registers
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import (
-    RequirementFactory,
-    TrainingRecordFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingRecordFactory, TrainingStandardFactory
 from training.models import TrainingStandard
 
 # Long enough for a worker on a busy two-core CI machine; a healthy one answers in milliseconds.
@@ -276,8 +273,9 @@ def test_two_digest_sweeps_at_once_send_one_email(
 
 # Through a real worker (Redis) -----------------------------------------------------------------
 #
-# As in tests/training/test_tasks_worker.py: a worker inside the test process, on a queue of the
-# test's own, so it reads the test database and CI's separate worker cannot take the tasks.
+# As in tests/training/test_tasks_bookings_worker.py: a worker inside the test process, on a
+# queue of the test's own, so it reads the test database and CI's separate worker cannot take
+# the tasks.
 
 
 def wait_for_emails(count: int) -> None:

@@ -20,7 +20,7 @@ from evidence.uploads import (
     evidence_file_check,
     file_type_of,
 )
-from tests.training.factories import PDF_BYTES, pdf_bytes
+from tests.evidence.factories import PDF_BYTES, pdf_bytes
 
 
 def image_bytes(format: str, size: tuple[int, int] = (40, 30)) -> bytes:

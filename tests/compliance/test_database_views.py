@@ -9,8 +9,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_migrate, pre_migrate
 
 from compliance.models import AppliedRequirement
+from tests.compliance.factories import RequirementFactory
 from tests.organisations.factories import MembershipFactory
-from tests.training.factories import RequirementFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -37,13 +37,10 @@ from evidence.services import (
 from organisations.models import Membership, Organisation
 from outbox.models import SentEmail
 from tests.accounts.factories import UserFactory
+from tests.compliance.factories import RequirementFactory
+from tests.evidence.factories import PDF_BYTES, ExternalEvidenceFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.training.factories import (
-    PDF_BYTES,
-    ExternalEvidenceFactory,
-    RequirementFactory,
-    TrainingStandardFactory,
-)
+from tests.training.factories import TrainingStandardFactory
 from training.enums import RecordSource
 from training.models import TrainingRecord, TrainingStandard
 
