@@ -95,6 +95,9 @@ def content_types(url: str) -> dict[tuple[str, str], int]:
 def manage(cwd: Path, url: str, *args: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true"}
     env.pop("CELERY_BROKER_URL", None)  # tasks run in the process, as in `make run`
+    # A cache in the process, as in `make run`: the SQLite and PostgreSQL checks run at once
+    # and must not share cached values (Wagtail's site root paths) through Redis.
+    env.pop("REDIS_URL", None)
     subprocess.run([PYTHON, "manage.py", *args], cwd=cwd, env=env, check=True)
 
 

@@ -61,6 +61,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         clock.stop()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Modules to processes, with tests/demo kept together (tests/scheduling.py)."""
+    from tests.scheduling import make_scheduler
+
+    return make_scheduler(config, log)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     shift = _clock_shift()
     if not shift:
