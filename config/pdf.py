@@ -13,6 +13,11 @@ a PDF. Here a PDF reads only the project's own files:
 Anything else is refused: web addresses, `file:` URIs, absolute paths, relative paths, `data:`
 URIs, and any path that leaves its folder through `..` or a symbolic link.
 
+The one exception is made by code, never by a template: `render_pdf(..., images={"image:qr":
+png})` gives the template images made in memory (a certificate's QR code). The template names
+them exactly ("image:qr"); the callback answers with a `data:` URI built here from the bytes
+given, so a `data:` URI written in a template (or in text that reached it) is still refused.
+
 How a refusal is made safe. xhtml2pdf calls `link_callback(uri, rel)` and then, if the answer is
 empty, goes on with the *original* URI (`files.pisaFileObject`: ``if callback and (new :=
 callback(uri, basepath))``), so returning "" or None would fetch exactly what was refused. An
@@ -27,8 +32,10 @@ places in xhtml2pdf that read files without asking the callback (see
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -54,8 +61,16 @@ class PdfRenderError(Exception):
     """xhtml2pdf could not turn the template into a PDF."""
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    images: Mapping[str, tuple[str, bytes]] | None = None,
+) -> bytes:
     """Render `template_name` with `context` to a PDF, reading only the project's own files.
+
+    `images` maps names the template uses as an `<img src>` ("image:qr") to a content type
+    and bytes made by our code ("image/png", b"..."), drawn from memory.
 
     Raises `PdfRenderError` if xhtml2pdf fails or reports errors (a document nested too deep,
     one that took too long), rather than returning a broken or half-empty PDF that someone
@@ -68,7 +83,7 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
             html,
             dest=output,
             encoding="utf-8",
-            link_callback=link_callback,
+            link_callback=_callback_with(images) if images else link_callback,
             resource_policy=_resource_policy(),
         )
     except Exception as error:
@@ -81,6 +96,21 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
             f"xhtml2pdf reported {status.err} error(s) rendering {template_name}: {messages}"
         )
     return output.getvalue()
+
+
+def _callback_with(images: Mapping[str, tuple[str, bytes]]) -> Any:
+    """`link_callback`, also answering the given in-memory images' names with `data:` URIs."""
+    inline = {
+        name: f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+        for name, (content_type, content) in images.items()
+    }
+
+    def callback(uri: str, rel: str | None = None) -> str:
+        if isinstance(uri, str) and uri in inline:
+            return inline[uri]
+        return link_callback(uri, rel)
+
+    return callback
 
 
 def link_callback(uri: str, rel: str | None = None) -> str:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "training",
     "evidence",
     "compliance",
+    "evaluations",
     "shadowing",
     "certificates",
     "cms",
@@ -338,6 +339,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Certificates' signed digital credentials (certificates.credentials, docs/credentials.md): the
+# partnership's Ed25519 private key in PEM (newlines as "\n" allowed). Without it (development,
+# tests) a key is made once in private storage; `check --deploy` requires it with DEBUG off.
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY", default="")
+# Public keys (PEM, comma-separated) of earlier signing keys, still published after a change of
+# key so that credentials signed before it still verify.
+CREDENTIAL_PREVIOUS_PUBLIC_KEYS = env.list("CREDENTIAL_PREVIOUS_PUBLIC_KEYS", default=[])
+
 # Bulk imports (organisations.spreadsheets; docs/imports.md, "Limits and large files"). An .xlsx
 # unpacking to more than this is refused unread: 5,000 rows of an import come to a few MB.
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
@@ -399,6 +408,7 @@ NAVIGATION_MODULES = [
     "evidence.navigation",
     "compliance.navigation",
     "cms.navigation",
+    "certificates.navigation",
 ]
 
 # Celery -----------------------------------------------------------------------------------
@@ -492,7 +502,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "training.tasks.bookings.record_imports_expire_task",
         "schedule": 60 * 60 * 24,
     },
+    # Certificates a register or an evaluation should have issued but whose task was lost:
+    # found within the hour. A tick still queued when the next is due is dropped.
+    "certificates-issue-sweep": {
+        "task": "certificates.tasks.issuing.certificates_issue_sweep_task",
+        "schedule": 60 * 60,
+        "options": {"expires": 55 * 60},
+    },
 }
+
+# Certificates -----------------------------------------------------------------------------
+
+# Checks of certificate codes per client address (django-ratelimit, in the default cache):
+# plenty for someone checking a pile of certificates by hand, far too few to harvest codes.
+CERTIFICATE_VERIFY_RATE_LIMIT = env("CERTIFICATE_VERIFY_RATE_LIMIT", default="30/m")
 
 # Wagtail ----------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ APPS = [
     "cms",
     "evidence",
     "compliance",
+    "evaluations",
     "certificates",
     "shadowing",
     "reporting",

@@ -1,4 +1,5 @@
-"""Signals: the standards' cover table follows every change to a standard or what it satisfies.
+"""Signals: the standards' cover table follows every change to a standard or what it satisfies;
+and `attendance_marked`, which training sends for the apps above it (evaluations, certificates).
 
 Saving or deleting a standard in the admin, in a service or in the demo seed all pass through
 here, so the table never drifts from the standards. (Bulk inserts send no signals: call
@@ -10,10 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from training.models import TrainingStandard
 from training.services.standards import standard_covers_rebuild
+
+# Sent inside the transaction that changes a booking's attendance mark, with `booking_id`,
+# `status` and `previous` (the mark before, or the booking's status). Receivers queue their
+# work with transaction.on_commit, so a register that is refused leaves nothing behind.
+attendance_marked = Signal()
 
 
 @receiver(post_save, sender=TrainingStandard)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from demo.certificates.steps import certificates_seed
 from demo.cms.reading import page_reading_seed
 from demo.cms.site import published_pages_seed
 from demo.organisations.accounts import (
@@ -62,6 +63,7 @@ SEED_STEPS: list[SeedStep] = [
     training_requirements_seed,
     compliance_history_seed,
     compliance_evidence_seed,
+    certificates_seed,
     published_pages_seed,
     page_reading_seed,
 ]

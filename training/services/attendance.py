@@ -38,6 +38,7 @@ from training.services.charges import charge_create, charge_waive
 from training.services.holds import hold_apply_if_repeated_no_shows
 from training.services.notifications import notify_on_commit
 from training.services.records import training_record_create
+from training.signals import attendance_marked
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -124,6 +125,10 @@ def attendance_mark(
                 waived_by=marked_by,
                 reason="Attendance corrected: the person was not trained.",
             )
+
+        attendance_marked.send(
+            sender=Booking, booking_id=booking.pk, status=status, previous=previous
+        )
 
         if status == BookingStatus.NO_SHOW and previous != BookingStatus.NO_SHOW:
             charge_create(booking=booking, kind=ChargeKind.NO_SHOW, actor=marked_by)

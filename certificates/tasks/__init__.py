@@ -1,0 +1,3 @@
+"""Certificates' background jobs (found by Celery's autodiscovery through this package)."""
+
+from certificates.tasks import emails, issuing  # noqa: F401

@@ -1,0 +1,24 @@
+"""Issuing certificates in the background. Each task takes ids and calls a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from certificates.services import issuing
+
+
+@shared_task
+def certificate_issue_for_booking_task(booking_id: int) -> int | None:
+    """Issue the booking's certificate if it is now due (after a register is marked or an
+    evaluation answered). Safe to run twice."""
+    certificate = issuing.certificate_issue_for_booking(booking_id=booking_id)
+    return certificate.pk if certificate is not None else None
+
+
+# acks_late with reject_on_worker_lost: a worker killed mid-sweep leaves the message on the
+# queue for another worker; batches already committed are skipped on the rerun, the cut-short
+# batch rolled back and redone.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def certificates_issue_sweep_task() -> int:
+    """Issue every certificate that is due and missing (a signal's task lost, say)."""
+    return issuing.certificates_issue_due()

@@ -1,0 +1,1 @@
+"""Demo certificates: issued for past full attendance, one revoked and one superseded."""
