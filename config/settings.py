@@ -399,6 +399,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Navigation -------------------------------------------------------------------------------
 
+# Modules that add sections to My training (compliance.my_training_sections), each with
+# `my_training_section(user)`: a person's evaluations to answer and their certificates.
+MY_TRAINING_SECTIONS = [
+    "evaluations.my_training",
+    "certificates.my_training",
+]
+
 # Modules that add links to the service navigation and the home page, each with
 # `nav_links(user, roles)` and `dashboard_links(user, roles)` (accounts.navigation). Named here,
 # not imported by accounts, so the foundation depends on no feature app.
@@ -408,6 +415,7 @@ NAVIGATION_MODULES = [
     "evidence.navigation",
     "compliance.navigation",
     "cms.navigation",
+    "evaluations.navigation",
     "certificates.navigation",
 ]
 
@@ -508,6 +516,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "certificates.tasks.issuing.certificates_issue_sweep_task",
         "schedule": 60 * 60,
         "options": {"expires": 55 * 60},
+    },
+    # Evaluations: each step asked (before, straight after, follow-up) and its one reminder,
+    # each once. Every quarter of an hour, so "straight after" follows the register closely;
+    # four small queries a tick. A tick still queued when the next is due is dropped.
+    "evaluations-invitations-sweep": {
+        "task": "evaluations.tasks.invitations.invitations_sweep_task",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
     },
 }
 

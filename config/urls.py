@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("compliance.urls")),
     path("", include("evidence.urls")),
+    path("", include("evaluations.urls")),
     path("", include("certificates.urls")),
     path("", include("cms.urls")),
     path(

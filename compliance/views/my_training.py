@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from compliance.my_training_sections import my_training_sections
 from compliance.selectors.my_requirements import requirements_for
 from evidence.selectors import evidence_of
 from training.models import BookingRules
@@ -24,5 +25,7 @@ def my_training(request: HttpRequest) -> HttpResponse:
         "training": my_training_for(user=request.user),
         "evidence": list(evidence_of(request.user)),  # type: ignore[arg-type]
         "rules": BookingRules.load(),
+        # Certificates and evaluations, from the apps that own them.
+        "sections": my_training_sections(request.user),  # type: ignore[arg-type]
     }
     return render(request, "compliance/my_training.html", context)

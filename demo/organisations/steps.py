@@ -19,6 +19,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from demo.certificates.steps import certificates_seed
 from demo.cms.reading import page_reading_seed
 from demo.cms.site import published_pages_seed
+from demo.evaluations.steps import evaluations_seed
 from demo.organisations.accounts import (
     DEMO_PASSWORD,
     demo_accounts_seed,
@@ -63,6 +64,7 @@ SEED_STEPS: list[SeedStep] = [
     training_requirements_seed,
     compliance_history_seed,
     compliance_evidence_seed,
+    evaluations_seed,
     certificates_seed,
     published_pages_seed,
     page_reading_seed,

@@ -21,7 +21,9 @@ from evidence.enums import EvidenceStatus
 from organisations.enums import GovernorRole, MembershipKind, Sector
 from organisations.models import Membership
 from tests.accounts.factories import enrol_totp
+from tests.certificates.factories import CertificateFactory
 from tests.compliance.factories import GovernorDeclarationFactory, RequirementFactory
+from tests.evaluations.factories import InvitationFactory
 from tests.evidence.factories import ExternalEvidenceFactory
 from tests.organisations.factories import MembershipFactory
 from tests.training.factories import (
@@ -379,9 +381,10 @@ def test_lists_evidence_of_training_elsewhere_with_its_status(
 # session parts, past bookings, training records, any booking hold and the booking rules. Eight
 # are for it: the compliance rules, memberships, requirement rows with dates, the satisfying
 # courses, their next sessions, the person's bookings on them, governor declarations and the
-# evidence list. (The rules' row already exists, as on a running site. Records' standards and
-# past sessions' parts are prefetched only when there are some.)
-MY_TRAINING_QUERIES = 17
+# evidence list; the sections of evaluations (to answer, follow-ups for one's staff, and the
+# answered ones) and certificates. (The rules' row already exists, as on a running site.
+# Records' standards and past sessions' parts are prefetched only when there are some.)
+MY_TRAINING_QUERIES = 21
 
 
 def test_my_training_query_count_is_fixed_with_requirements_and_suggestions(
@@ -398,9 +401,11 @@ def test_my_training_query_count_is_fixed_with_requirements_and_suggestions(
         for level in (levels[1], standard):
             course = CourseFactory()
             course.standards.set([level])
-            BookingFactory(attendee=membership, session=SessionFactory(course=course))
+            booking = BookingFactory(attendee=membership, session=SessionFactory(course=course))
             SessionFactory(course=course, parts__days_ahead=40)
+            InvitationFactory(booking=booking)
         ExternalEvidenceFactory(membership=membership)
+        CertificateFactory(holder=practitioner.user)
 
     RequirementFactory(standard=levels[1], applies_from=LONG_AGO)
     add_each(0)
@@ -412,3 +417,5 @@ def test_my_training_query_count_is_fixed_with_requirements_and_suggestions(
     with django_assert_num_queries(MY_TRAINING_QUERIES):
         many = client.get(MY_TRAINING)
     assert many.context["required"].requirement_count > few.context["required"].requirement_count
+    assert len(many.context["sections"][0].context["to_answer"]) == 8
+    assert len(many.context["sections"][1].context["current"]) == 4

@@ -1,0 +1,3 @@
+"""Evaluations' background jobs (found by Celery's autodiscovery through this package)."""
+
+from evaluations.tasks import invitations  # noqa: F401
