@@ -12,9 +12,11 @@ issuing idempotent.
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -115,11 +117,23 @@ class Certificate(models.Model):
         related_name="supersedes",
     )
 
-    history = HistoricalRecords()
+    # The holder is owed the email with the PDF: set in the transaction that issues it (unless
+    # issued without one, as the demo's past certificates are), cleared in the one that stores
+    # the email. The hourly sweep sends any that a lost task left owing.
+    email_pending = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["email_pending"])
 
     class Meta:
         ordering = ["-issued_at"]
-        indexes = [models.Index(fields=["holder", "issued_at"])]
+        indexes = [
+            models.Index(fields=["holder", "issued_at"]),
+            models.Index(
+                fields=["issued_at"],
+                condition=Q(email_pending=True),
+                name="certificate_email_pending",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["training_record"],
@@ -183,3 +197,92 @@ class CertificateSignatory(BaseGenericSetting):
 
     class Meta:
         verbose_name = "Certificate signatory"
+
+
+def _private_storage() -> Storage:
+    """The zips hold personal data: kept out of MEDIA_ROOT, served only through a view that
+    checks who is asking."""
+    return storages["private"]
+
+
+def _export_file_path(instance: CertificateExport, filename: str) -> str:
+    """A random name: the path must not be guessable."""
+    return f"certificate-exports/{uuid.uuid4().hex}.zip"
+
+
+def _export_expires_at() -> datetime:
+    """Kept `CERTIFICATE_EXPORT_KEEP_DAYS` days, then deleted by the hourly sweep."""
+    return timezone.now() + timedelta(days=settings.CERTIFICATE_EXPORT_KEEP_DAYS)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be made"
+
+
+class CertificateExport(models.Model):
+    """A zip of the current certificates of an organisation's staff and volunteers for a
+    period, made by a Celery task for the coordinator who asked, and deleted after a few
+    days."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="certificate_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="certificate_exports",
+    )
+    period_from = models.DateField(help_text="Certificates for courses completed on or after.")
+    period_to = models.DateField(help_text="Certificates for courses completed on or before.")
+    status = models.CharField(
+        max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0, help_text="Certificates to put in the zip.")
+    done = models.PositiveIntegerField(default=0, help_text="Certificates in it so far.")
+    file = models.FileField(
+        upload_to=_export_file_path, storage=_private_storage, max_length=255, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=_export_expires_at)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_to__gte=models.F("period_from")),
+                name="certificate_export_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")),
+                name="certificate_export_done_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Certificates for {self.organisation}, {self.period_from} to {self.period_to}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "certificates:export_detail",
+            kwargs={"slug": self.organisation.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ExportStatus.READY and bool(self.file)
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in {ExportStatus.QUEUED, ExportStatus.RUNNING}
+
+    @property
+    def percent_done(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from certificates.views import credentials, manage, mine, verification
+from certificates.views import credentials, exports, manage, mine, verification
 
 app_name = "certificates"
 
@@ -17,6 +17,15 @@ urlpatterns = [
     path("certificates/manage/<int:pk>/", manage.manage_detail, name="manage_detail"),
     path("certificates/manage/<int:pk>/revoke/", manage.revoke, name="revoke"),
     path("certificates/manage/<int:pk>/reissue/", manage.reissue, name="reissue"),
+    # A coordinator's zip of their staff's certificates for a period.
+    path("certificates/staff/", exports.export_home, name="export_home"),
+    path("certificates/staff/<slug:slug>/", exports.export_request, name="export_request"),
+    path("certificates/staff/<slug:slug>/<int:pk>/", exports.export_detail, name="export_detail"),
+    path(
+        "certificates/staff/<slug:slug>/<int:pk>/download/",
+        exports.export_download,
+        name="export_download",
+    ),
     # Signed digital credentials (certificates.credentials, docs/credentials.md).
     path(
         "certificates/<int:pk>/credential.jwt",

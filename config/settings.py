@@ -517,6 +517,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60 * 60,
         "options": {"expires": 55 * 60},
     },
+    # Coordinators' zips of their staff's certificates, deleted with their files once kept
+    # CERTIFICATE_EXPORT_KEEP_DAYS.
+    "certificates-exports-expire": {
+        "task": "certificates.tasks.exports.certificate_exports_expire_task",
+        "schedule": 60 * 60,
+        "options": {"expires": 55 * 60},
+    },
     # Evaluations: each step asked (before, straight after, follow-up) and its one reminder,
     # each once. Every quarter of an hour, so "straight after" follows the register closely;
     # four small queries a tick. A tick still queued when the next is due is dropped.
@@ -532,6 +539,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Checks of certificate codes per client address (django-ratelimit, in the default cache):
 # plenty for someone checking a pile of certificates by hand, far too few to harvest codes.
 CERTIFICATE_VERIFY_RATE_LIMIT = env("CERTIFICATE_VERIFY_RATE_LIMIT", default="30/m")
+
+# How many days a coordinator's zip of their staff's certificates is kept before it is deleted.
+CERTIFICATE_EXPORT_KEEP_DAYS = env.int("CERTIFICATE_EXPORT_KEEP_DAYS", default=3)
 
 # Wagtail ----------------------------------------------------------------------------------
 

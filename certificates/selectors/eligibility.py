@@ -44,13 +44,14 @@ def current_certificates() -> QuerySet[Certificate]:
 
 
 def records_without_certificate() -> QuerySet[TrainingRecord]:
-    """Records from the partnership's own training with no current certificate: the ones the
-    rule might still pass (cheap filters first, in the database)."""
+    """Records from the partnership's own training that never had a certificate: the ones the
+    rule might still pass (cheap filters first, in the database). A record whose certificate
+    was revoked is not among them: the team revoked it on purpose."""
     return TrainingRecord.objects.filter(
         source=RecordSource.ATTENDANCE,
         booking__isnull=False,
         booking__status=BookingStatus.ATTENDED,
-    ).exclude(Exists(current_certificates().filter(training_record=OuterRef("pk"))))
+    ).exclude(Exists(Certificate.objects.filter(training_record=OuterRef("pk"))))
 
 
 def records_due(records: Iterable[TrainingRecord]) -> list[TrainingRecord]:

@@ -58,16 +58,24 @@ def certificate_revoke(
 
 
 def certificate_reissue(*, certificate: Certificate, reissued_by: User) -> Certificate:
-    """Replace a current certificate with a new one, with a new code and a new snapshot (the
-    person's name as it is now, say, after it changed). The old one is superseded: its
-    verification page says so, from today."""
+    """Replace a certificate with a new one, with a new code and a new snapshot (the person's
+    name as it is now, say, after it changed). A current one is superseded: its verification
+    page says so, from today. A revoked one stays revoked, and the new one is the record's
+    current certificate: how the team undoes a revocation made in error (the sweep never
+    issues a revoked record's certificate again on its own)."""
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if not old.is_current:
+        if old.superseded_at is not None:
             raise ValidationError(
-                "Only a current certificate can be reissued; this one has been revoked or "
-                "replaced already.",
+                "This certificate has been replaced already: reissue the newer one.",
                 code="not_current",
+            )
+        if (
+            old.revoked_at is not None
+            and current_certificates().filter(training_record_id=old.training_record_id).exists()
+        ):
+            raise ValidationError(
+                "This training record has a current certificate already.", code="not_current"
             )
         record = (
             records_for_snapshot().filter(pk=old.training_record_id).first()
@@ -80,17 +88,19 @@ def certificate_reissue(*, certificate: Certificate, reissued_by: User) -> Certi
                 code="no_record",
             )
         now = issue_time()
-        old.superseded_at = now
-        old._history_user = reissued_by  # type: ignore[attr-defined]
-        old._change_reason = "Reissued"  # type: ignore[attr-defined]
-        old.save(update_fields=["superseded_at"])
+        if old.revoked_at is None:
+            old.superseded_at = now
+            old._history_user = reissued_by  # type: ignore[attr-defined]
+            old._change_reason = "Reissued"  # type: ignore[attr-defined]
+            old.save(update_fields=["superseded_at"])
         new = certificate_snapshot(record=record, signatory=signatory_now(), now=now)
         new.issued_by = reissued_by
         new._history_user = reissued_by  # type: ignore[attr-defined]
         new.full_clean(validate_unique=False, validate_constraints=False)
         new.save()
-        old.superseded_by = new
-        old.save(update_fields=["superseded_by"])
+        if old.revoked_at is None:
+            old.superseded_by = new
+            old.save(update_fields=["superseded_by"])
         from certificates.services.issuing import _emails_on_commit
 
         _emails_on_commit([new.pk])

@@ -11,6 +11,7 @@ second returns the first's certificate. A batch inserts with ON CONFLICT DO NOTH
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 
 from certificates.models import Certificate
 from certificates.selectors.eligibility import (
@@ -40,6 +41,10 @@ def certificate_issue_for_record(*, record_id: int) -> Certificate | None:
         existing = current_certificates().filter(training_record_id=record_id).first()
         if existing is not None:
             return existing
+        if Certificate.objects.filter(
+            training_record_id=record_id, revoked_at__isnull=False
+        ).exists():
+            return None  # revoked by the team, on purpose: not issued again
         record = records_for_snapshot().select_related("booking").filter(pk=record_id).first()
         if record is None or not records_due([record]):
             return None
@@ -79,7 +84,7 @@ def certificates_issue_for_records(*, record_ids: list[int], email: bool = True)
         records = list(
             records_for_snapshot()
             .filter(pk__in=record_ids)
-            .exclude(pk__in=current_certificates().values("training_record_id"))
+            .exclude(Exists(Certificate.objects.filter(training_record=OuterRef("pk"))))
         )
         due = records_due(records)
         if not due:
@@ -117,7 +122,10 @@ def certificates_issue_due(*, batch_size: int = SWEEP_BATCH_SIZE, email: bool = 
 
 
 def _emails_on_commit(certificate_ids: list[int]) -> None:
+    """Mark the emails owed, in the issuing transaction, and queue them after it commits. A
+    task lost between the two (a worker killed) leaves them owed, for the sweep to send."""
     from certificates.tasks.emails import certificate_emails_send_task
 
     if certificate_ids:
+        Certificate.objects.filter(pk__in=certificate_ids).update(email_pending=True)
         transaction.on_commit(lambda: certificate_emails_send_task.delay(certificate_ids))

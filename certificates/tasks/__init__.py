@@ -1,3 +1,3 @@
 """Certificates' background jobs (found by Celery's autodiscovery through this package)."""
 
-from certificates.tasks import emails, issuing  # noqa: F401
+from certificates.tasks import emails, exports, issuing  # noqa: F401

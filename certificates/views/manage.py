@@ -124,8 +124,12 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("certificates:manage_detail", pk=certificate.pk)
         messages.success(
             request,
-            f"You have reissued the certificate as {new.holder_name}. The old one now shows "
-            "as replaced.",
+            f"You have reissued the certificate as {new.holder_name}. "
+            + (
+                "The old one stays revoked."
+                if certificate.revoked_at
+                else "The old one now shows as replaced."
+            ),
         )
         return redirect("certificates:manage_detail", pk=new.pk)
     holder_name_now = ""

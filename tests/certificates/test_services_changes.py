@@ -58,14 +58,23 @@ def test_a_certificate_is_revoked_once(certificate: Certificate, team: User) -> 
         certificate_revoke(certificate=certificate, reason="Again", revoked_by=team)
 
 
-def test_a_revoked_record_can_be_issued_again(certificate: Certificate, team: User) -> None:
-    """Revoking frees the record's one current certificate; the next issue makes a new one."""
-    certificate_revoke(certificate=certificate, reason="Issued in error", revoked_by=team)
+def test_a_revoked_certificate_is_issued_again_only_by_the_team(
+    certificate: Certificate, team: User
+) -> None:
+    """Revoking is on purpose: issuing again for the record gives nothing; the team's reissue
+    makes a new current certificate, and the revoked one stays revoked."""
+    certificate_revoke(certificate=certificate, reason="Revoked in error", revoked_by=team)
+    assert certificate_issue_for_record(record_id=certificate.training_record_id) is None
 
-    again = certificate_issue_for_record(record_id=certificate.training_record_id)
+    again = certificate_reissue(certificate=certificate, reissued_by=team)
 
-    assert again is not None
+    certificate.refresh_from_db()
     assert again.pk != certificate.pk
+    assert again.is_current
+    assert certificate.revoked_at is not None
+    assert certificate.superseded_at is None
+    with pytest.raises(ValidationError, match="has a current certificate already"):
+        certificate_reissue(certificate=certificate, reissued_by=team)
 
 
 def test_reissuing_supersedes_with_a_new_snapshot(certificate: Certificate, team: User) -> None:
@@ -89,11 +98,12 @@ def test_reissuing_supersedes_with_a_new_snapshot(certificate: Certificate, team
     assert certificate.history.latest().history_user == team
 
 
-def test_only_a_current_certificate_is_reissued(certificate: Certificate, team: User) -> None:
-    certificate_revoke(certificate=certificate, reason="Issued in error", revoked_by=team)
+def test_a_replaced_certificate_is_not_reissued(certificate: Certificate, team: User) -> None:
+    certificate_reissue(certificate=certificate, reissued_by=team)
 
-    with pytest.raises(ValidationError, match="Only a current certificate"):
+    with pytest.raises(ValidationError, match="replaced already: reissue the newer one"):
         certificate_reissue(certificate=certificate, reissued_by=team)
+    assert Certificate.objects.filter(training_record=certificate.training_record).count() == 2
 
 
 def test_correcting_attendance_revokes_the_certificate(

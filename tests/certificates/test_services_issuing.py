@@ -187,3 +187,64 @@ def test_an_expired_record_still_gets_its_certificate_with_its_expiry() -> None:
 
     assert certificate is not None
     assert certificate.expires_on == booking.record.expires_on
+
+
+def test_a_revoked_certificate_is_not_issued_again(team: User) -> None:
+    """The team revoked it on purpose (issued in error): neither the sweep nor the register
+    marked again gives the record a new one."""
+    from certificates.services.changes import certificate_revoke
+
+    record = attended_booking().record
+    certificate = certificate_issue_for_record(record_id=record.pk)
+    assert certificate is not None
+    certificate_revoke(certificate=certificate, reason="Issued in error", revoked_by=team)
+
+    assert certificates_issue_due() == 0
+    assert certificate_issue_for_record(record_id=record.pk) is None
+    assert certificates_issue_for_records(record_ids=[record.pk]) == []
+    assert Certificate.objects.filter(training_record=record).count() == 1
+
+
+def test_an_email_whose_task_was_lost_is_sent_by_the_sweep_once(
+    time_machine: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """Issued, and its email task never queued (the worker died after the commit, which in a
+    test is a transaction whose on-commit callbacks are dropped): the email stays owed, and
+    the hourly sweep sends it once, with the PDF, and never again."""
+    from certificates.tasks.issuing import certificates_issue_sweep_task
+
+    record = attended_booking().record
+    certificate = certificate_issue_for_record(record_id=record.pk)  # callbacks dropped
+    assert certificate is not None
+    certificate.refresh_from_db()
+    assert certificate.email_pending
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates_issue_sweep_task.delay()
+    assert mail.outbox == []  # too soon: its own task may still be on its way
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=20))
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates_issue_sweep_task.delay()
+        certificates_issue_sweep_task.delay()
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [record.user.email]
+    assert mail.outbox[0].attachments[0][2] == "application/pdf"
+    certificate.refresh_from_db()
+    assert not certificate.email_pending
+
+
+def test_certificates_issued_without_email_are_owed_none(time_machine: Any) -> None:
+    """The demo's past certificates: issued with email=False, never emailed by the sweep."""
+    from certificates.tasks.issuing import certificates_issue_sweep_task
+
+    attended_booking()
+    assert certificates_issue_due(email=False) == 1
+    time_machine.move_to(timezone.now() + timedelta(hours=2))
+
+    certificates_issue_sweep_task.delay()
+
+    assert mail.outbox == []
+    assert not Certificate.objects.get().email_pending

@@ -4,6 +4,8 @@ code, and the form with an error) and a person's own certificates, each checked 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -52,4 +54,42 @@ def test_your_certificates(axe_page: Page, certificate: Certificate) -> None:
     sign_in(axe_page, certificate.holder.email)
     axe_page.goto(reverse("certificates:mine"))
     expect(axe_page.locator("main")).to_contain_text(certificate.course_title)
+    assert_accessible(axe_page)
+
+
+def test_a_coordinator_downloads_their_staffs_certificates(axe_page: Page) -> None:
+    """The request form, with an error and then right, and the finished zip's page."""
+    from tests.accounts.factories import enrol_totp
+    from tests.certificates.factories import attended_booking
+    from tests.organisations.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory.create(name="Riverside Family Support", slug="riverside")
+    coordinator = MembershipFactory.create(organisation=organisation, coordinator=True).user
+    enrol_totp(coordinator)
+    person = MembershipFactory.create(
+        organisation=organisation, user__first_name="Łucja", user__last_name="Nguyễn"
+    )
+    record = attended_booking(attendee=person).record
+    CertificateFactory.create(training_record=record, completed_on=record.completed_on)
+    today = timezone.localdate()
+
+    sign_in(axe_page, coordinator.email, mfa=True)
+    axe_page.goto(reverse("certificates:export_request", args=[organisation.slug]))
+    assert_accessible(axe_page)
+
+    def period(start: str, end: str) -> None:
+        for name, value in (("period_from", start), ("period_to", end)):
+            day, month, year = value.split("-")[::-1]
+            axe_page.locator(f"input[name={name}_day]").fill(day)
+            axe_page.locator(f"input[name={name}_month]").fill(month)
+            axe_page.locator(f"input[name={name}_year]").fill(year)
+        axe_page.get_by_role("button", name="Make the zip file").click()
+
+    period(f"{today:%Y-%m-%d}", f"{today - timedelta(days=7):%Y-%m-%d}")  # ends first
+    expect(axe_page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(axe_page)
+
+    start = today - timedelta(days=365)
+    period(f"{start:%Y-%m-%d}", f"{today:%Y-%m-%d}")
+    expect(axe_page.locator("main")).to_contain_text("Download")
     assert_accessible(axe_page)
