@@ -404,6 +404,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MY_TRAINING_SECTIONS = [
     "evaluations.my_training",
     "certificates.my_training",
+    "shadowing.my_training",
 ]
 
 # Modules that add links to the service navigation and the home page, each with
@@ -417,6 +418,7 @@ NAVIGATION_MODULES = [
     "cms.navigation",
     "evaluations.navigation",
     "certificates.navigation",
+    "shadowing.navigation",
 ]
 
 # Celery -----------------------------------------------------------------------------------
@@ -533,6 +535,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "options": {"expires": 14 * 60},
     },
 }
+
+# Shadowing --------------------------------------------------------------------------------
+
+# Days a line manager has to answer a shadowing request, and then the host, before it expires
+# and everyone is told (docs/shadowing.md).
+SHADOWING_MANAGER_ANSWER_DAYS = env.int("SHADOWING_MANAGER_ANSWER_DAYS", default=10)
+SHADOWING_HOST_ANSWER_DAYS = env.int("SHADOWING_HOST_ANSWER_DAYS", default=14)
+# Days before the visit that missing checks are chased (once), and that the confirmed visitor
+# is sent the joining details.
+SHADOWING_CHECKS_CHASE_DAYS = env.int("SHADOWING_CHECKS_CHASE_DAYS", default=7)
+SHADOWING_JOINING_DETAILS_DAYS = env.int("SHADOWING_JOINING_DETAILS_DAYS", default=3)
+# Days after the visit the visitor has to write their reflection (reminded once, halfway).
+SHADOWING_REFLECTION_DAYS = env.int("SHADOWING_REFLECTION_DAYS", default=21)
 
 # Certificates -----------------------------------------------------------------------------
 

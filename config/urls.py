@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("evaluations.urls")),
     path("", include("certificates.urls")),
+    path("shadowing/", include("shadowing.urls")),
     path("", include("cms.urls")),
     path(
         "accessibility/",

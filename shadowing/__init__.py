@@ -1,2 +1,3 @@
-"""Shadowing placements between agencies: an empty app, placed in the layers
-(docs/architecture.md) for the issue that builds it. Nothing here is shown to users."""
+"""Shadowing between agencies: hosts publish opportunities; a visitor asks, their line manager
+approves, the host accepts, the checks are done, the visit happens, the visitor reflects and
+gets CPD hours on a training record (docs/shadowing.md)."""

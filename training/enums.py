@@ -72,6 +72,7 @@ class RecordSource(models.TextChoices):
     ELEARNING = "elearning", "E-learning"
     EXTERNAL = "external", "Training elsewhere, verified"
     IMPORT = "import", "Imported"
+    SHADOWING = "shadowing", "Shadowing another agency"
 
 
 class NotificationKind(models.TextChoices):

@@ -1,0 +1,1 @@
+"""Shadowing's services."""
