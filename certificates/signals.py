@@ -1,5 +1,6 @@
 """What certificates does when training or evaluations change: a register marked or an
-evaluation answered may make a certificate due (a task, after commit); a training record
+evaluation answered may make a certificate due, as does a shadowing placement's record (a
+task, after commit); a training record
 removed (attendance corrected) revokes its certificate, in the same transaction."""
 
 from __future__ import annotations
@@ -7,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from evaluations.signals import step_completed
+from training.enums import RecordSource
 from training.models import TrainingRecord
 from training.signals import attendance_marked
 
@@ -29,6 +31,16 @@ def attendance_was_marked(sender: type, booking_id: int, status: str, **kwargs: 
 @receiver(step_completed)
 def evaluation_step_completed(sender: type, booking_id: int, **kwargs: Any) -> None:
     _issue_on_commit(booking_id)
+
+
+@receiver(post_save, sender=TrainingRecord)
+def record_saved(sender: type, instance: TrainingRecord, created: bool, **kwargs: Any) -> None:
+    """A shadowing placement's record is due its certificate as soon as it exists."""
+    if created and instance.source == RecordSource.SHADOWING:
+        from certificates.tasks.issuing import certificate_issue_for_record_task
+
+        record_id = instance.pk
+        transaction.on_commit(lambda: certificate_issue_for_record_task.delay(record_id))
 
 
 @receiver(pre_delete, sender=TrainingRecord)

@@ -534,6 +534,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
     },
+    # Shadowing: unanswered requests expire, missing checks are chased and joining details
+    # sent before the visit, reflections reminded and closed; each email once
+    # (docs/shadowing.md).
+    "shadowing-sweep": {
+        "task": "shadowing.tasks.sweeps.shadowing_sweep_task",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
 }
 
 # Shadowing --------------------------------------------------------------------------------

@@ -25,9 +25,21 @@ from typing import TYPE_CHECKING, cast
 from django.db.models import Q, QuerySet
 
 from organisations.models import Membership, Organisation
-from organisations.permissions import FLAG_COORDINATOR, is_partnership_team, role_memberships
+from organisations.permissions import (
+    FLAG_COORDINATOR,
+    is_partnership_team,
+    model_permissions,
+    role_memberships,
+)
 from shadowing.enums import Party, Status
-from shadowing.models import Host, Opportunity, Placement
+from shadowing.models import (
+    Condition,
+    ConfidentialityAgreement,
+    CountingStandard,
+    Host,
+    Opportunity,
+    Placement,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -147,3 +159,14 @@ def can_view_reflection(viewer: Viewer, placement: Placement) -> bool:
 
 def can_see_partnership_figures(viewer: Viewer) -> bool:
     return is_partnership_team(viewer)
+
+
+# The shadowing admin pages (shadowing.viewsets): the checklist, the standards shadowing counts
+# towards, agreement versions (added, never deleted once signed: the database protects those),
+# and opportunities, which hosts add on their own pages and the team corrects here.
+PARTNERSHIP_TEAM_ADMIN_PERMISSIONS = (
+    model_permissions(Condition)
+    | model_permissions(CountingStandard)
+    | model_permissions(ConfidentialityAgreement)
+    | model_permissions(Opportunity, ("change", "view"))
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from certificates.models import Certificate
 from evaluations.selectors.gate import bookings_with_after_step_done, courses_waiting_for_evaluation
@@ -29,9 +29,12 @@ class RecordFacts:
 
 
 def certificate_is_due(facts: RecordFacts) -> bool:
-    """The certificate rule: training the partnership ran itself (a record from attendance at
-    one of its sessions), attended in full, and, where the course's certificate waits for the
-    "straight after" evaluation, that evaluation answered."""
+    """The certificate rule: a completed shadowing placement (its reflection written), or
+    training the partnership ran itself (a record from attendance at one of its sessions),
+    attended in full, and, where the course's certificate waits for the "straight after"
+    evaluation, that evaluation answered."""
+    if facts.source == RecordSource.SHADOWING:
+        return True
     if facts.source != RecordSource.ATTENDANCE or not facts.has_booking:
         return False
     if facts.booking_status != BookingStatus.ATTENDED:
@@ -44,13 +47,16 @@ def current_certificates() -> QuerySet[Certificate]:
 
 
 def records_without_certificate() -> QuerySet[TrainingRecord]:
-    """Records from the partnership's own training that never had a certificate: the ones the
-    rule might still pass (cheap filters first, in the database). A record whose certificate
-    was revoked is not among them: the team revoked it on purpose."""
+    """Records from the partnership's own training and from shadowing that never had a
+    certificate: the ones the rule might still pass (cheap filters first, in the database). A
+    record whose certificate was revoked is not among them: the team revoked it on purpose."""
     return TrainingRecord.objects.filter(
-        source=RecordSource.ATTENDANCE,
-        booking__isnull=False,
-        booking__status=BookingStatus.ATTENDED,
+        Q(
+            source=RecordSource.ATTENDANCE,
+            booking__isnull=False,
+            booking__status=BookingStatus.ATTENDED,
+        )
+        | Q(source=RecordSource.SHADOWING)
     ).exclude(Exists(Certificate.objects.filter(training_record=OuterRef("pk"))))
 
 

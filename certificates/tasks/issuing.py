@@ -19,6 +19,14 @@ def certificate_issue_for_booking_task(booking_id: int) -> int | None:
     return certificate.pk if certificate is not None else None
 
 
+@shared_task
+def certificate_issue_for_record_task(record_id: int) -> int | None:
+    """Issue the record's certificate if it is due (a shadowing placement completed). Safe to
+    run twice."""
+    certificate = issuing.certificate_issue_for_record(record_id=record_id)
+    return certificate.pk if certificate is not None else None
+
+
 # acks_late with reject_on_worker_lost: a worker killed mid-sweep leaves the message on the
 # queue for another worker; batches already committed are skipped on the rerun, the cut-short
 # batch rolled back and redone.

@@ -32,6 +32,7 @@ from demo.organisations.large_partnership import large_partnership_seed
 from demo.organisations.organisations import organisations_seed
 from demo.organisations.people import staff_seed
 from demo.organisations.workforce import headcounts_seed
+from demo.shadowing.steps import shadowing_seed
 from demo.training.courses import courses_seed
 from demo.training.earlier_training import earlier_training_seed
 from demo.training.evidence import compliance_evidence_seed
@@ -65,6 +66,7 @@ SEED_STEPS: list[SeedStep] = [
     compliance_history_seed,
     compliance_evidence_seed,
     evaluations_seed,
+    shadowing_seed,
     certificates_seed,
     published_pages_seed,
     page_reading_seed,

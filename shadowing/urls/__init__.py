@@ -3,7 +3,7 @@ group of pages."""
 
 from __future__ import annotations
 
-from shadowing.urls import calendar, catalogue, host, partnership, placement
+from shadowing.urls import calendar, catalogue, host, opportunities, partnership, placement
 
 app_name = "shadowing"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     *placement.urlpatterns,
     *calendar.urlpatterns,
     *host.urlpatterns,
+    *opportunities.urlpatterns,
     *partnership.urlpatterns,
 ]

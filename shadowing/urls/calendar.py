@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from shadowing.views import calendar
+
+urlpatterns: list[URLPattern] = [
+    path("placements/<int:pk>/calendar.ics", calendar.placement_calendar, name="placement_ics"),
+]

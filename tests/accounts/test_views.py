@@ -64,8 +64,8 @@ def test_home_query_count_does_not_grow_with_reports(client, django_assert_num_q
 
 # Session and user, roles, the site and home page, the safeguarding contacts, the index pages,
 # the person's memberships and reports, the organisations whose people they see, and the
-# guides and procedures they are asked to read.
-HOME_QUERIES = 19
+# guides and procedures they are asked to read, and whether they visit or host for shadowing.
+HOME_QUERIES = 20
 
 
 @pytest.mark.parametrize(

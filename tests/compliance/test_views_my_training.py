@@ -382,9 +382,10 @@ def test_lists_evidence_of_training_elsewhere_with_its_status(
 # are for it: the compliance rules, memberships, requirement rows with dates, the satisfying
 # courses, their next sessions, the person's bookings on them, governor declarations and the
 # evidence list; the sections of evaluations (to answer, follow-ups for one's staff, and the
-# answered ones) and certificates. (The rules' row already exists, as on a running site.
-# Records' standards and past sessions' parts are prefetched only when there are some.)
-MY_TRAINING_QUERIES = 21
+# answered ones), certificates and shadowing's counts. (The rules' row already exists, as on a
+# running site. Records' standards and past sessions' parts are prefetched only when there
+# are some.)
+MY_TRAINING_QUERIES = 22
 
 
 def test_my_training_query_count_is_fixed_with_requirements_and_suggestions(
