@@ -279,7 +279,7 @@ def test_removing_a_requested_date_is_refused_and_nothing_changes(
 
 
 def test_the_team_can_edit_any_opportunity(client: Client, team_member: User) -> None:
-    opportunity = OpportunityFactory()
+    opportunity = OpportunityFactory(offered_dates=[weekday(30), weekday(60)])
     client.force_login(team_member)
     edit = reverse("shadowing:opportunity_edit", args=[opportunity.pk])
     dates = "\n".join(line(d.date) for d in opportunity.dates.all())
