@@ -58,6 +58,32 @@ OPEN_STATUSES = frozenset(
 PLACE_HOLDING_STATUSES = frozenset(
     {Status.AWAITING_CHECKS, Status.CONFIRMED, Status.AWAITING_REFLECTION, Status.COMPLETED}
 )
+# What a placement in each state has been through, reached only one way (the state table): a
+# host's acceptance (a supervisor, a visit date and a place), confirmation, and the host's
+# record of whether it happened. Cancelled and expired placements may have been anywhere
+# before, so they are in none. The demo and the test factories fill a state's fields from these.
+WERE_ACCEPTED = frozenset(
+    {
+        Status.AWAITING_CHECKS,
+        Status.CONFIRMED,
+        Status.AWAITING_REFLECTION,
+        Status.COMPLETED,
+        Status.DID_NOT_HAPPEN,
+        Status.NOT_REFLECTED,
+    }
+)
+WERE_CONFIRMED = WERE_ACCEPTED - {Status.AWAITING_CHECKS}
+HAVE_AN_OUTCOME = WERE_CONFIRMED - {Status.CONFIRMED}
+# Ended with a reason said (or, for a placement not reflected on, written by the sweep).
+ENDED_WITH_A_REASON = frozenset(
+    {
+        Status.DECLINED_BY_MANAGER,
+        Status.DECLINED_BY_HOST,
+        Status.EXPIRED,
+        Status.CANCELLED,
+        Status.NOT_REFLECTED,
+    }
+)
 # Placements that ended before the visit, without it.
 ENDED_BEFORE_VISIT = frozenset(
     {Status.DECLINED_BY_MANAGER, Status.DECLINED_BY_HOST, Status.EXPIRED, Status.CANCELLED}
@@ -95,6 +121,7 @@ class Action(models.TextChoices):
     WRITE_REFLECTION = "write_reflection", "Write the reflection"
     GIVE_FEEDBACK = "give_feedback", "Give feedback"
     INVITE_RETURN = "invite_return", "Invite a return visit"
+    CHANGE_DATE = "change_date", "Change the date"
     EXPIRE = "expire", "Expire"
     CLOSE_UNREFLECTED = "close_unreflected", "Close without a reflection"
 

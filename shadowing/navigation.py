@@ -1,7 +1,7 @@
 """Shadowing's links on the home page (accounts.navigation): finding an opportunity and My
-shadowing for everyone with a current staff or volunteer membership; hosting visitors for
-shadowing hosts; the partnership's view for the partnership team. No link in the service
-navigation, which every page would pay a query for."""
+shadowing for everyone with a current staff or volunteer membership; the requests to approve
+for line managers; hosting visitors for shadowing hosts; the partnership's view for the
+partnership team. No link in the service navigation, which every page would pay a query for."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def dashboard_links(user: User, roles: Roles) -> list[DashboardLink]:
         .values("visits", "hosts")
         .get()
     )
-    if not (row["visits"] or row["hosts"] or roles.partnership_team):
+    if not (row["visits"] or row["hosts"] or roles.line_manager or roles.partnership_team):
         return []
     # The home page includes each template with its own context (the user and their roles);
     # what the person is to shadowing is held on the user, which lives for this one request,

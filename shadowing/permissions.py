@@ -72,6 +72,14 @@ def host_organisations(viewer: Viewer) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=host_memberships(viewer).values("organisation"))
 
 
+def publishing_organisations(viewer: Viewer) -> QuerySet[Organisation]:
+    """Organisations the viewer may add opportunities for: those they host for, and for the
+    team every organisation (to publish one on a host's behalf)."""
+    if _active(viewer) and is_partnership_team(viewer):
+        return Organisation.objects.all()
+    return host_organisations(viewer)
+
+
 def coordinated_organisations(viewer: Viewer) -> QuerySet[Organisation]:
     if not _active(viewer):
         return Organisation.objects.none()

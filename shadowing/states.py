@@ -107,6 +107,12 @@ TRANSITIONS: dict[str, Transition] = {
         {Party.HOST, Party.SUPERVISOR},
         "A return visit can be offered once the placement is completed.",
     ),
+    Action.CHANGE_DATE: _t(
+        {S.AWAITING_CHECKS, S.CONFIRMED},
+        None,
+        {Party.HOST, Party.SUPERVISOR},
+        "The date can be changed once the host has accepted and before the visit.",
+    ),
     Action.EXPIRE: _t(
         {S.AWAITING_MANAGER, S.AWAITING_HOST, S.AWAITING_CHECKS},
         S.EXPIRED,
@@ -134,6 +140,7 @@ NOT_YOURS: dict[str, str] = {
     Action.WRITE_REFLECTION: "Only the visitor can write their reflection.",
     Action.GIVE_FEEDBACK: "Only the host supervisor can give feedback on this visit.",
     Action.INVITE_RETURN: "Only the host can offer a return visit.",
+    Action.CHANGE_DATE: "Only the host can change the date of the visit.",
     Action.EXPIRE: "Placements expire on their own; nobody expires them by hand.",
     Action.CLOSE_UNREFLECTED: "Placements close on their own when no reflection is written.",
 }

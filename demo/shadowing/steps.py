@@ -30,7 +30,16 @@ from demo.shadowing.content import CONTENT, OpportunitySpec
 from demo.training.dates import at
 from organisations.enums import MembershipKind
 from organisations.models import Membership, Organisation
-from shadowing.enums import CheckKind, DateMode, DbsLevel, Status
+from shadowing.enums import (
+    ENDED_WITH_A_REASON,
+    HAVE_AN_OUTCOME,
+    WERE_ACCEPTED,
+    WERE_CONFIRMED,
+    CheckKind,
+    DateMode,
+    DbsLevel,
+    Status,
+)
 from shadowing.models import (
     Condition,
     ConfidentialityAgreement,
@@ -385,14 +394,7 @@ def _placement(
             (today - day).days + opportunity.minimum_notice_days + 5,
         )
     )
-    accepted = status in {
-        Status.AWAITING_CHECKS,
-        Status.CONFIRMED,
-        Status.AWAITING_REFLECTION,
-        Status.COMPLETED,
-        Status.DID_NOT_HAPPEN,
-        Status.NOT_REFLECTED,
-    }
+    accepted = status in WERE_ACCEPTED
     approved = status not in {Status.AWAITING_MANAGER, Status.DECLINED_BY_MANAGER}
     placement = Placement(
         opportunity=opportunity,
@@ -425,27 +427,11 @@ def _placement(
             placement.places = opportunity.places_per_date
         if status != Status.DID_NOT_HAPPEN:
             placement.place_number = _free_place(placement)
-    if status in {
-        Status.CONFIRMED,
-        Status.AWAITING_REFLECTION,
-        Status.COMPLETED,
-        Status.NOT_REFLECTED,
-    }:
+    if status in WERE_CONFIRMED:
         placement.confirmed_at = step + timedelta(days=4)
-    if status in {
-        Status.AWAITING_REFLECTION,
-        Status.COMPLETED,
-        Status.DID_NOT_HAPPEN,
-        Status.NOT_REFLECTED,
-    }:
+    if status in HAVE_AN_OUTCOME:
         placement.outcome_recorded_at = at(day, clock(17, 30))
-    if status in {
-        Status.DECLINED_BY_MANAGER,
-        Status.DECLINED_BY_HOST,
-        Status.EXPIRED,
-        Status.CANCELLED,
-        Status.NOT_REFLECTED,
-    }:
+    if status in ENDED_WITH_A_REASON:
         placement.ended_at = min(s.now, step + timedelta(days=1))
     if status == Status.NOT_REFLECTED:
         placement.ended_at = s.now - timedelta(days=max(days_ago - 21, 1))

@@ -86,6 +86,22 @@ class HostAcceptForm(forms.Form):
         self.fields["supervisor"].queryset = members  # type: ignore[attr-defined]
 
 
+class DateChangeForm(forms.Form):
+    """The host moves the visit to another date, agreed with the visitor beforehand."""
+
+    visit_date = GOVUKDateField(
+        label="New date of the visit",
+        help_text="Agree the new date with the visitor first.",
+        error_messages={"required": "Enter the new date of the visit."},
+    )
+    reason = _text(
+        "Why the date is changing",
+        "Enter why the date is changing.",
+        help_text="The visitor, their line manager and the supervisor will see it.",
+        rows=3,
+    )
+
+
 class RecordCheckForm(forms.Form):
     """One condition met. Which fields it has depends on who meets the condition: the level and
     date of a DBS check (never its number), the agreement the visitor signs, or a note."""
@@ -186,24 +202,3 @@ class ReturnInvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["invited_visitor"].queryset = members  # type: ignore[attr-defined]
         self.fields["invited_visitor"].empty_label = "Choose someone"  # type: ignore[attr-defined]
-
-
-class PeriodForm(forms.Form):
-    """The partnership page's filter (a GET form, read by its exports too):
-    ?date_from_day=…&date_to_year=…, on the day each placement was requested."""
-
-    date_from = GOVUKDateField(
-        label="Requested from", required=False, help_text="For example, 1 4 2026"
-    )
-    date_to = GOVUKDateField(
-        label="Requested to", required=False, help_text="For example, 31 3 2027"
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned_data = super().clean() or {}
-        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
-        if date_from and date_to and date_to < date_from:
-            self.add_error(
-                "date_to", "The end of the period must be the same as or after its start."
-            )
-        return cleaned_data

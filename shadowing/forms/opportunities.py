@@ -1,7 +1,7 @@
 """The host's forms: an opportunity (with its dates offered typed one a line), the next version
 of the confidentiality agreement, and who the organisation's shadowing hosts are.
 
-The opportunity form keeps the admin's rules (`shadowing.viewsets.OpportunityAdminForm`): sectors
+The opportunity form keeps the admin's rules (`shadowing.forms.admin.OpportunityAdminForm`): sectors
 as tick boxes, and a supervisor who is a current member of the host organisation."""
 
 from __future__ import annotations
@@ -36,6 +36,32 @@ MOST_DATES = 100
 
 def _required(message: str) -> dict[str, str]:
     return {"required": message}
+
+
+def _count(
+    label: str,
+    *,
+    lowest: int,
+    highest: int,
+    invalid: str,
+    too_few: str,
+    too_many: str,
+    width: int = 2,
+    **kwargs: Any,
+) -> forms.IntegerField:
+    """A whole number typed in a narrow box, with a sentence for each way it can be wrong."""
+    messages = {"invalid": invalid, "min_value": too_few, "max_value": too_many}
+    messages.update(kwargs.pop("error_messages", {}))
+    return forms.IntegerField(
+        label=label,
+        min_value=lowest,
+        max_value=highest,
+        widget=forms.NumberInput(
+            attrs={"class": f"govuk-input--width-{width}", "inputmode": "numeric"}
+        ),
+        error_messages=messages,
+        **kwargs,
+    )
 
 
 def parse_dates(text: str, *, today: date) -> tuple[list[date], list[str]]:
@@ -117,18 +143,15 @@ class OpportunityForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=_required("Choose how long the visit is."),
     )
-    days = forms.IntegerField(
-        label="Number of days",
+    days = _count(
+        "Number of days",
+        lowest=2,
+        highest=5,
+        invalid="Enter the number of days as a number, from 2 to 5.",
+        too_few="A visit of several days lasts at least 2 days.",
+        too_many="A visit lasts 5 days at most.",
         required=False,
-        min_value=2,
-        max_value=5,
         help_text="From 2 to 5.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": "Enter the number of days as a number, from 2 to 5.",
-            "min_value": "A visit of several days lasts at least 2 days.",
-            "max_value": "A visit lasts 5 days at most.",
-        },
     )
     cpd_hours = forms.DecimalField(
         label="CPD hours (optional)",
@@ -161,30 +184,24 @@ class OpportunityForm(forms.Form):
         help_text="Weekdays only, in the future.",
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    places_per_date = forms.IntegerField(
-        label="Visitors per date",
+    places_per_date = _count(
+        "Visitors per date",
+        lowest=1,
+        highest=20,
+        invalid="Enter the visitors per date as a number, from 1 to 20.",
+        too_few="Take at least 1 visitor a date.",
+        too_many="Take 20 visitors a date at most.",
         required=False,
-        min_value=1,
-        max_value=20,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": "Enter the visitors per date as a number, from 1 to 20.",
-            "min_value": "Take at least 1 visitor a date.",
-            "max_value": "Take 20 visitors a date at most.",
-        },
     )
-    places_per_month = forms.IntegerField(
-        label="Visitors per month",
+    places_per_month = _count(
+        "Visitors per month",
+        lowest=1,
+        highest=40,
+        invalid="Enter the visitors per month as a number, from 1 to 40.",
+        too_few="Take at least 1 visitor a month.",
+        too_many="Take 40 visitors a month at most.",
         required=False,
-        min_value=1,
-        max_value=40,
         help_text="How many visitors a month at most.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": "Enter the visitors per month as a number, from 1 to 40.",
-            "min_value": "Take at least 1 visitor a month.",
-            "max_value": "Take 40 visitors a month at most.",
-        },
     )
     eligible_sectors = forms.MultipleChoiceField(
         label="Sectors that may ask",
@@ -199,19 +216,17 @@ class OpportunityForm(forms.Form):
         required=False,
         help_text="None chosen: every job role. Hold Ctrl (or Cmd) to choose more than one.",
     )
-    minimum_notice_days = forms.IntegerField(
-        label="Minimum notice (days)",
-        min_value=0,
-        max_value=120,
+    minimum_notice_days = _count(
+        "Minimum notice (days)",
+        lowest=0,
+        highest=120,
+        invalid="Enter the minimum notice as a number of days.",
+        too_few="Enter 0 days or more.",
+        too_many="Ask for 120 days' notice at most.",
+        width=3,
         initial=14,
         help_text="How many days ahead a visitor must ask.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        error_messages={
-            "required": "Enter the minimum notice in days.",
-            "invalid": "Enter the minimum notice as a number of days.",
-            "min_value": "Enter 0 days or more.",
-            "max_value": "Ask for 120 days' notice at most.",
-        },
+        error_messages=_required("Enter the minimum notice in days."),
     )
     supervisor = SupervisorChoiceField(
         label="Host supervisor",

@@ -21,6 +21,7 @@ from organisations.models import Membership, Organisation
 from shadowing.enums import Status
 from shadowing.models import Condition, Opportunity, Placement, PlacementCheck
 from shadowing.permissions import host_organisations, placements_visible_to
+from shadowing.selectors.checks import checks_outstanding
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -73,14 +74,6 @@ def can_open_host_page(viewer: Viewer) -> bool:
     )
 
 
-def outstanding_conditions(placement: Placement) -> list[Condition]:
-    """The opportunity's conditions with no check recorded, from prefetched rows (see
-    `host_page`): the same answer as `shadowing.selectors.checks.checks_outstanding`, without
-    a query for each placement."""
-    done = {check.condition_id for check in placement.checks.all()}
-    return [c for c in placement.opportunity.conditions.all() if c.pk not in done]
-
-
 def _by_month(placements: list[Placement]) -> list[CalendarMonth]:
     def month(placement: Placement) -> date:
         day = placement.visit_date or date.min
@@ -126,7 +119,7 @@ def host_page(viewer: Viewer) -> HostPage:
     return HostPage(
         organisations=organisations,
         incoming=incoming,
-        checks=[ChecksToDo(p, outstanding_conditions(p)) for p in awaiting_checks],
+        checks=[ChecksToDo(p, checks_outstanding(p)) for p in awaiting_checks],
         calendar=_by_month(confirmed),
         feedback=feedback,
         opportunities=opportunities,

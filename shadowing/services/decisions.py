@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _day(day: date) -> str:
+def day_text(day: date | None) -> str:
+    """25 November 2026."""
+    if day is None:
+        return "no date"
     return f"{day.day} {day:%B %Y}"
 
 
@@ -82,13 +85,14 @@ def placement_manager_decline(*, placement_id: int, by: User, reason: str) -> Pl
     return placement
 
 
-def _visit_date_check(*, opportunity: Opportunity, visit_date: date) -> None:
+def visit_date_check(*, opportunity: Opportunity, visit_date: date) -> None:
+    """Refuse a visit date the opportunity does not offer, or one too soon for its notice."""
     today = timezone.localdate()
     if opportunity.by_arrangement:
         earliest = today + timedelta(days=opportunity.minimum_notice_days)
         if visit_date < earliest:
             raise ShadowingError(
-                f"Choose a date on or after {_day(earliest)}: this opportunity needs "
+                f"Choose a date on or after {day_text(earliest)}: this opportunity needs "
                 f"{opportunity.minimum_notice_days} days' notice.",
                 field="visit_date",
             )
@@ -100,9 +104,10 @@ def _visit_date_check(*, opportunity: Opportunity, visit_date: date) -> None:
         )
 
 
-def _place_take(*, placement: Placement, opportunity: Opportunity, visit_date: date) -> str:
+def place_take(*, placement: Placement, opportunity: Opportunity, visit_date: date) -> str:
     """Give the placement the lowest free place on its date or in its month, or refuse; returns
-    the sentence said when there is none. The caller holds the opportunity's row lock."""
+    the sentence said when there is none. The caller holds the opportunity's row lock; a
+    placement moving to another date gives up its own place in the same save."""
     if opportunity.by_arrangement:
         month = visit_date.replace(day=1)
         places = opportunity.places_per_month
@@ -112,7 +117,7 @@ def _place_take(*, placement: Placement, opportunity: Opportunity, visit_date: d
         month = None
         places = opportunity.places_per_date
         same = Q(visit_date=visit_date, visit_month__isnull=True)
-        full = f"There are no places left on {_day(visit_date)}."
+        full = f"There are no places left on {day_text(visit_date)}."
     holders = Placement.objects.filter(same, opportunity=opportunity).exclude(pk=placement.pk)
     # Any number still set is taken as far as the database's constraint is concerned, even on
     # a placement that should have let it go, so it is skipped too.
@@ -159,8 +164,8 @@ def placement_host_accept(
                 f"The supervisor must be a current member of {placement.host_organisation}.",
                 field="supervisor",
             )
-        _visit_date_check(opportunity=opportunity, visit_date=visit_date)
-        no_places = _place_take(placement=placement, opportunity=opportunity, visit_date=visit_date)
+        visit_date_check(opportunity=opportunity, visit_date=visit_date)
+        no_places = place_take(placement=placement, opportunity=opportunity, visit_date=visit_date)
         now = timezone.now()
         placement.supervisor = supervisor
         placement.host_decided_at = now

@@ -27,6 +27,7 @@ from outbox.messages import absolute_url, email_render, email_send_once
 from shadowing.calendar import CALENDAR_FILENAME, calendar_content_type, placement_ics, visit_days
 from shadowing.enums import CheckKind, Event
 from shadowing.models import Condition, Host, Placement
+from shadowing.selectors.checks import checks_outstanding
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,17 +56,18 @@ class MissingCheck:
     met_by: str
 
 
-def placement_notify(*, placement: Placement, event: str) -> None:
-    """Email everyone `event` concerns, once each, in the caller's transaction."""
-    placement_emails_send(placement=placement, event=event)
+def placement_notify(*, placement: Placement, event: str, note: str = "") -> None:
+    """Email everyone `event` concerns, once each, in the caller's transaction; `note` is what
+    the person who made a change said about it."""
+    placement_emails_send(placement=placement, event=event, note=note)
 
 
-def placement_emails_send(*, placement: Placement, event: str) -> int:
+def placement_emails_send(*, placement: Placement, event: str, note: str = "") -> int:
     """`placement_notify`, returning how many emails went (0 when everyone had them already)."""
     event = Event(event)
     missing = missing_checks(placement)
     recipients = _recipients(placement=placement, event=event, missing=missing)
-    context = _context(placement=placement, event=event, missing=missing)
+    context = _context(placement=placement, event=event, missing=missing) | {"note": note}
     key = _key(placement, event)
     calendar = placement_ics(placement) if _has_calendar(placement, event) else None
     sent = 0
@@ -89,11 +91,9 @@ def placement_emails_send(*, placement: Placement, event: str) -> int:
 def missing_checks(placement: Placement) -> list[MissingCheck]:
     """The opportunity's conditions with no check recorded for this placement, in checklist
     order."""
-    done = placement.checks.values("condition")
-    conditions = placement.opportunity.conditions.exclude(pk__in=done).order_by("order", "name")
     return [
         MissingCheck(condition=condition, met_by=condition.get_met_by_display())
-        for condition in conditions
+        for condition in checks_outstanding(placement)
     ]
 
 
@@ -105,6 +105,10 @@ def _key(placement: Placement, event: Event) -> str:
     if event == Event.CHANGED:
         # Each change is news: the calendar sequence tells one change from the next.
         return f"{placement.pk}-{placement.visit_date}-{placement.calendar_sequence}"
+    if event in {Event.CHECKS_CHASED, Event.JOINING_DETAILS}:
+        # Once for each date: a visit moved to another day is chased, and its joining details
+        # sent, again before the new day.
+        return f"{placement.pk}-{placement.visit_date}"
     return f"{placement.pk}"
 
 

@@ -29,6 +29,7 @@ from shadowing.permissions import (
     can_mark_hosts_in,
     host_organisations,
     opportunities_manageable_by,
+    publishing_organisations,
 )
 from shadowing.selectors.checks import current_agreement
 from shadowing.services.hosts import agreement_publish, hosts_set, markable_memberships
@@ -97,8 +98,9 @@ def _opportunity_form_page(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def opportunity_new(request: HttpRequest) -> HttpResponse:
-    """A new opportunity; a host of several organisations first chooses which (`?organisation=`)."""
-    organisations = host_organisations(_user(request))
+    """A new opportunity; a host of several organisations (or the team, for any) first chooses
+    which (`?organisation=`)."""
+    organisations = publishing_organisations(_user(request)).order_by("name")
     count = organisations.count()
     if count == 0:
         raise Http404

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from shadowing import exports
-from shadowing.forms.actions import PeriodForm
+from shadowing.forms.partnership import PeriodForm
 from shadowing.permissions import can_see_partnership_figures
 from shadowing.selectors.figures import PeriodFilters, placements_listed, shadowing_figures
 

@@ -27,6 +27,7 @@ from shadowing.errors import ShadowingError
 from shadowing.forms.actions import (
     NO_CHILD_OR_FAMILY_INFORMATION,
     ConfirmForm,
+    DateChangeForm,
     FeedbackForm,
     HostAcceptForm,
     ReasonForm,
@@ -58,6 +59,7 @@ PAGE_ACTIONS = frozenset(
         Action.WRITE_REFLECTION,
         Action.GIVE_FEEDBACK,
         Action.INVITE_RETURN,
+        Action.CHANGE_DATE,
     }
 )
 
@@ -109,6 +111,11 @@ HEADINGS: dict[str, tuple[str, str, str]] = {
         "Invite a return visit",
         "Send the invitation",
         "Your invitation to a return visit has been sent.",
+    ),
+    Action.CHANGE_DATE: (
+        "Change the date",
+        "Change the date",
+        "The date has changed. The visitor, their line manager and the supervisor have been told.",
     ),
 }
 
@@ -222,6 +229,8 @@ def _form_for(action: str, placement: Placement, data: Mapping[str, Any] | None)
         return FeedbackForm(data)
     if action == Action.INVITE_RETURN:
         return ReturnInvitationForm(data, members=_host_members(placement))
+    if action == Action.CHANGE_DATE:
+        return DateChangeForm(data)
     return ConfirmForm(data)
 
 
@@ -394,6 +403,9 @@ def _perform(action: str, placement: Placement, by: User, form: forms.Form) -> N
         ),
         Action.GIVE_FEEDBACK: lambda: reflections.placement_feedback_give(
             placement_id=pid, by=by, feedback=data["feedback"]
+        ),
+        Action.CHANGE_DATE: lambda: visits.placement_date_change(
+            placement_id=pid, by=by, visit_date=data["visit_date"], reason=data["reason"]
         ),
         Action.INVITE_RETURN: lambda: returns.return_invitation_create(
             placement_id=pid,

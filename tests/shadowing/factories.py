@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from organisations.enums import Sector
 from organisations.models import Membership
-from shadowing.enums import CheckKind, DateMode, Duration, Status
+from shadowing.enums import (
+    ENDED_WITH_A_REASON,
+    HAVE_AN_OUTCOME,
+    WERE_ACCEPTED,
+    WERE_CONFIRMED,
+    CheckKind,
+    DateMode,
+    Duration,
+    Status,
+)
 from shadowing.models import (
     Condition,
     ConfidentialityAgreement,
@@ -155,14 +164,7 @@ def _state_fields(placement: Placement, status: str) -> dict[str, Any]:
     approved = status not in {Status.AWAITING_MANAGER, Status.DECLINED_BY_MANAGER}
     if status != Status.AWAITING_MANAGER:
         fields["manager_decided_at"] = now
-    accepted = status in {
-        Status.AWAITING_CHECKS,
-        Status.CONFIRMED,
-        Status.AWAITING_REFLECTION,
-        Status.COMPLETED,
-        Status.DID_NOT_HAPPEN,
-        Status.NOT_REFLECTED,
-    }
+    accepted = status in WERE_ACCEPTED
     if approved and status not in {Status.AWAITING_HOST}:
         fields["host_decided_at"] = now
     if accepted:
@@ -174,19 +176,13 @@ def _state_fields(placement: Placement, status: str) -> dict[str, Any]:
         else:
             fields["places"] = placement.opportunity.places_per_date
         fields["place_number"] = 1 if status != Status.DID_NOT_HAPPEN else None
-    if status in {Status.CONFIRMED, Status.AWAITING_REFLECTION, Status.COMPLETED}:
+    if status in WERE_CONFIRMED:
         fields["confirmed_at"] = now
-    if status in {Status.AWAITING_REFLECTION, Status.COMPLETED, Status.DID_NOT_HAPPEN}:
+    if status in HAVE_AN_OUTCOME:
         fields["outcome_recorded_at"] = now
     if status == Status.COMPLETED:
         fields["completed_at"] = now
-    if status in {
-        Status.DECLINED_BY_MANAGER,
-        Status.DECLINED_BY_HOST,
-        Status.CANCELLED,
-        Status.EXPIRED,
-        Status.NOT_REFLECTED,
-    }:
+    if status in ENDED_WITH_A_REASON:
         fields["ended_at"] = now
         fields["reason"] = "Not possible this time."
     return fields

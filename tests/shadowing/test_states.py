@@ -90,6 +90,12 @@ MACHINE: dict[str, tuple[set[str], set[str], str, str]] = {
         "Only the host can offer a return visit.",
         "A return visit can be offered once the placement is completed.",
     ),
+    A.CHANGE_DATE: (
+        {S.AWAITING_CHECKS, S.CONFIRMED},
+        {P.HOST, P.SUPERVISOR},
+        "Only the host can change the date of the visit.",
+        "The date can be changed once the host has accepted and before the visit.",
+    ),
     A.EXPIRE: (
         {S.AWAITING_MANAGER, S.AWAITING_HOST, S.AWAITING_CHECKS},
         {P.SYSTEM},

@@ -335,12 +335,23 @@ def test_the_home_page_offers_shadowing_to_staff(client: Client, visitor: Member
     assert f'href="{MINE}">My shadowing' in body
     assert reverse("shadowing:host") not in body
     assert reverse("shadowing:partnership") not in body
+    assert reverse("shadowing:approvals") not in body
 
 
 def test_the_home_page_offers_hosting_to_hosts(client: Client) -> None:
     host = HostFactory()
     body = _home(client, host.membership.user)
     assert f'href="{reverse("shadowing:host")}">Hosting visitors' in body
+
+
+def test_the_home_page_offers_line_managers_the_requests_to_approve(
+    client: Client, visitor: Membership
+) -> None:
+    approvals = reverse("shadowing:approvals")
+    assert approvals not in _home(client, visitor.user)
+    manager = visitor.line_manager
+    assert manager is not None
+    assert f'href="{approvals}">Answer requests to shadow' in _home(client, manager.user)
 
 
 def test_the_home_page_offers_the_partnership_view_to_the_team(client: Client) -> None:

@@ -17,7 +17,7 @@ from accounts.models import User
 from organisations.models import Membership, Organisation
 from shadowing.enums import DateMode, Duration, Status
 from shadowing.models import Condition, ConfidentialityAgreement, Host, Opportunity
-from tests.accounts.factories import enrol_totp
+from tests.accounts.factories import UserFactory, enrol_totp
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.shadowing.factories import (
     ConfidentialityAgreementFactory,
@@ -115,6 +115,20 @@ def test_a_marked_host_adds_one_too(client: Client) -> None:
     supervisor = MembershipFactory(organisation=host.membership.organisation)
     client.post(NEW, posted(supervisor))
     assert Opportunity.objects.get().organisation == host.membership.organisation
+
+
+def test_the_team_adds_one_on_a_hosts_behalf(client: Client) -> None:
+    host = MembershipFactory(coordinator=True)
+    MembershipFactory(coordinator=True)  # another organisation, also on offer
+    signed_in(client, UserFactory(partnership_team=True))
+
+    choosing = client.get(NEW)
+    assert "Which organisation is offering it?" in choosing.content.decode()
+    assert host.organisation.name in choosing.content.decode()
+    supervisor = MembershipFactory(organisation=host.organisation)
+    client.post(f"{NEW}?organisation={host.organisation.slug}", posted(supervisor))
+
+    assert Opportunity.objects.get().organisation == host.organisation
 
 
 def test_a_host_of_two_organisations_chooses_which(client: Client) -> None:

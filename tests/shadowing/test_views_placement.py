@@ -453,6 +453,35 @@ def test_cancelling_needs_a_reason(client: Client) -> None:
     assert placement.status == Status.CANCELLED
 
 
+def test_the_host_moves_the_visit_to_another_date_and_the_history_says_why(
+    client: Client,
+) -> None:
+    placement = placement_in(Status.CONFIRMED)
+    new_date = placement.opportunity.dates.order_by("date").values_list("date", flat=True)[1]
+    client.force_login(placement.visitor.user)
+    assert Action.CHANGE_DATE not in action_urls(page(client, placement))
+    client.force_login(placement.supervisor.user)
+    assert Action.CHANGE_DATE in action_urls(page(client, placement))
+
+    typed = act(client, placement, Action.CHANGE_DATE, {**date_fields("visit_date", new_date)})
+    assert "Enter why the date is changing." in typed.content.decode()
+    placement.refresh_from_db()
+    assert placement.visit_date != new_date
+
+    response = act(
+        client,
+        placement,
+        Action.CHANGE_DATE,
+        {**date_fields("visit_date", new_date), "reason": "The team is at a conference."},
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.visit_date == new_date
+    shown = client.get(response.url).content.decode()
+    assert "The date has changed." in shown
+    assert "The team is at a conference." in shown
+
+
 def test_an_unknown_action_is_not_found_and_actions_are_posted_only(client: Client) -> None:
     placement = placement_in(Status.AWAITING_MANAGER)
     client.force_login(placement.visitor.line_manager.user)
