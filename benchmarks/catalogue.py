@@ -23,27 +23,24 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import fresh_database, manage, percentile
+from benchmarks.harness import PageTiming, fresh_database, manage, page_time
 
 SEED_TARGET_SECONDS = 120.0
 PRACTITIONER = "practitioner@demo.example"
 
 
-def measure(runs: int) -> list[tuple[str, float, float, int, int]]:
-    """Each page's median and p95 in milliseconds, its queries, and its response size."""
+def measure(runs: int) -> list[tuple[str, PageTiming]]:
+    """Each page's timing."""
     import django
 
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
@@ -75,30 +72,7 @@ def measure(runs: int) -> list[tuple[str, float, float, int, int]]:
         f"sessions, {Booking.objects.count():,} bookings; {course.sessions.count()} sessions "
         f"of {course.title}."
     )
-    results = []
-    for name, url in pages:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}.")
-        times, counts = [], set()
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            counts.add(len(queries.captured_queries))
-        if len(counts) != 1:
-            raise SystemExit(f"{url} made a different number of queries on each run: {counts}.")
-        results.append(
-            (
-                name,
-                statistics.median(times),
-                percentile(times, 0.95),
-                counts.pop(),
-                len(response.content),
-            )
-        )
-    return results
+    return [(name, page_time(client, url, runs=runs)) for name, url in pages]
 
 
 def main() -> int:
@@ -139,8 +113,11 @@ def main() -> int:
     )
     print(f"{options.runs} timed requests per page, signed in as {PRACTITIONER}:")
     print(f"{'page':<32}{'median':>9}{'p95':>9}{'queries':>9}{'KB':>7}")
-    for name, median, p95, queries, size in results:
-        print(f"{name:<32}{median:>7.1f}ms{p95:>7.1f}ms{queries:>9}{size / 1024:>7.0f}")
+    for name, timing in results:
+        print(
+            f"{name:<32}{timing.median_ms:>7.1f}ms{timing.p95_ms:>7.1f}ms"
+            f"{timing.queries:>9}{timing.size / 1024:>7.0f}"
+        )
     return 0 if within else 1
 
 

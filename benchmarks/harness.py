@@ -1,6 +1,6 @@
 """What the benchmark scripts share: a fresh database to measure on, management commands run
-against it, and the site served by gunicorn on a free local port with the production
-settings.
+against it, a page's render time through Django's test client, and the site served by
+gunicorn on a free local port with the production settings.
 
 The scripts run as `python benchmarks/<name>.py`, so each puts the project root on `sys.path`
 before it imports this module as `benchmarks.harness`.
@@ -13,14 +13,20 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -90,6 +96,44 @@ def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values fall (nearest rank)."""
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
+
+
+@dataclass(frozen=True)
+class PageTiming:
+    """How long a page took to render over the timed requests, and what one request cost."""
+
+    median_ms: float
+    p95_ms: float
+    queries: int
+    size: int  # bytes in the last response
+
+
+def page_time(client: Client, url: str, *, runs: int) -> PageTiming:
+    """Render `url` with Django's test client (in this process, after `django.setup()`): one
+    warm-up request, which must answer 200, then `runs` timed ones. Stops the script if the
+    number of queries is not the same on every timed request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}.")
+    times: list[float] = []
+    counts: set[int] = set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        counts.add(len(queries.captured_queries))
+    if len(counts) != 1:
+        raise SystemExit(f"{url} made a different number of queries on each run: {counts}.")
+    return PageTiming(
+        median_ms=statistics.median(times),
+        p95_ms=percentile(times, 0.95),
+        queries=counts.pop(),
+        size=len(response.content),
+    )
 
 
 def production_env(database_url: str, **settings: str) -> dict[str, str]:

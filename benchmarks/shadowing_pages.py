@@ -6,15 +6,20 @@ partnership: 20,000 more people and at least 2,000 placements.
     .venv/bin/python benchmarks/shadowing_pages.py \\
         --database-url postgres://postgres@127.0.0.1:5432/postgres  # PostgreSQL
 
-On a fresh database (a temporary SQLite file, or a throwaway database made on the PostgreSQL
-server given and dropped afterwards), the script migrates and runs `seed_demo --people N`;
-then, if the demo has fewer placements than `--placements`, it makes the rest at once with
-`bulk_create` (staff of one organisation visiting another's opportunities, in every state but
-holding no place, so no capacity rule is involved), with their reflections for the completed
-ones. It renders each page with Django's test client (the partnership page as
-partnership@demo.example, the catalogue as practitioner@demo.example): one warm-up request,
-then `--runs` timed ones, and prints the median and 95th-percentile render time and the
-queries per request, which must be the same on every run.
+At the full size a run takes several minutes, most of it `migrate` and `seed_demo`.
+
+On a fresh database (a temporary SQLite file, or a throwaway database `shadowing_bench_<pid>`
+made on the PostgreSQL server given and dropped afterwards unless `--keep`), the script
+migrates and runs `seed_demo --people N`; then, if the demo has fewer placements than
+`--placements`, it makes the rest at once with `bulk_create` (staff of one organisation
+visiting another's opportunities, in every state but holding no place, so no capacity rule is
+involved), with their reflections for the completed ones. It renders four pages with Django's
+test client: the partnership page and its second page of placements and the sectors CSV
+export, as partnership@demo.example, and the catalogue, as practitioner@demo.example. Each has
+one warm-up request, then `--runs` timed ones (`benchmarks.harness.page_time`). It prints the
+people and placements, how long `migrate` and `seed_demo` took, and for each page the median
+and 95th-percentile render time, the queries per request (which must be the same on every
+run; the script stops if not) and the response size in KB.
 
 Pages render with DEBUG on, as in the other benchmarks (benchmarks/catalogue.py says why).
 """
@@ -23,14 +28,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import fresh_database, manage, percentile
+from benchmarks.harness import PageTiming, fresh_database, manage, page_time
 
 PARTNERSHIP_TEAM = "partnership@demo.example"
 PRACTITIONER = "practitioner@demo.example"
@@ -115,15 +118,13 @@ def placements_make(target: int) -> int:
     return len(made)
 
 
-def measure(runs: int, placements: int) -> tuple[int, list[tuple[str, float, float, int, int]]]:
-    """How many placements were made, and each page's median and p95 in milliseconds, its
-    queries and its response size."""
+def measure(runs: int, placements: int) -> tuple[int, list[tuple[str, PageTiming]]]:
+    """How many placements were made, and each page's timing."""
     import django
 
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from accounts.models import User
@@ -147,29 +148,7 @@ def measure(runs: int, placements: int) -> tuple[int, list[tuple[str, float, flo
         f"Database: {connection.vendor}. {User.objects.count():,} people, "
         f"{Placement.objects.count():,} placements ({made:,} made here)."
     )
-    results = []
-    for name, client, url in pages:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}.")
-        times, counts = [], set()
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            counts.add(len(queries.captured_queries))
-        if len(counts) != 1:
-            raise SystemExit(f"{url} made a different number of queries on each run: {counts}.")
-        results.append(
-            (
-                name,
-                statistics.median(times),
-                percentile(times, 0.95),
-                counts.pop(),
-                len(response.content),
-            )
-        )
+    results = [(name, page_time(client, url, runs=runs)) for name, client, url in pages]
     return made, results
 
 
@@ -201,8 +180,11 @@ def main() -> int:
     )
     print(f"{options.runs} timed requests per page:")
     print(f"{'page':<28}{'median':>9}{'p95':>9}{'queries':>9}{'KB':>7}")
-    for name, median, p95, queries, size in results:
-        print(f"{name:<28}{median:>7.1f}ms{p95:>7.1f}ms{queries:>9}{size / 1024:>7.0f}")
+    for name, timing in results:
+        print(
+            f"{name:<28}{timing.median_ms:>7.1f}ms{timing.p95_ms:>7.1f}ms"
+            f"{timing.queries:>9}{timing.size / 1024:>7.0f}"
+        )
     return 0
 
 

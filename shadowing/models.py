@@ -378,6 +378,10 @@ class Placement(models.Model):
             models.Index(fields=["status", "visit_date"]),
             models.Index(fields=["home_organisation", "status"]),
             models.Index(fields=["host_organisation", "status"]),
+            # The partnership page's list, newest first: 50 rows read from the index instead
+            # of every placement joined and sorted (1 ms against 30-40 ms at 2,000 placements
+            # on PostgreSQL, benchmarks/shadowing_pages.py).
+            models.Index(fields=["-requested_at", "-id"], name="shadowing_placement_newest"),
         ]
 
     def __str__(self) -> str:
