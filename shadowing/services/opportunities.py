@@ -1,8 +1,14 @@
 """Hosts publishing and editing their opportunities.
 
 `opportunity_save` writes an opportunity with its conditions, job roles and dates in one
-transaction. A date offered that someone has asked for is never taken away under them: the host
-is told to cancel or move the request first. Dates already past stay on record untouched.
+transaction. A date offered that someone has asked for, or that an accepted visit is on, is
+never taken away under them: the host is told to cancel or move the request first. Dates
+already past stay on record untouched.
+
+An edit locks the opportunity's row before it reads the dates' requests, as a request and an
+acceptance do (lock order, everywhere in shadowing: the opportunity's row before the
+placement's), so a request for a date and the host taking that date away happen one after the
+other: the date stays if the request came first, and the request is refused if it came second.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from organisations.models import Membership, Organisation
-from shadowing.enums import DEFAULT_CPD_HOURS, OPEN_STATUSES, DateMode, Duration
+from shadowing.enums import DEFAULT_CPD_HOURS, DateMode, Duration
 from shadowing.errors import ShadowingError
-from shadowing.models import Condition, Opportunity, OpportunityDate
+from shadowing.models import Condition, Opportunity, OpportunityDate, Placement
 from shadowing.services.history import history_attribute
 
 if TYPE_CHECKING:
@@ -84,13 +91,22 @@ def default_cpd_hours(duration: str) -> Decimal:
     return DEFAULT_CPD_HOURS[Duration(duration)]
 
 
-def _date_refusal(offered: OpportunityDate) -> str:
-    if offered.placements.filter(status__in=OPEN_STATUSES).exists():
-        return f"{british(offered.date)} has a request; cancel or move it first."
-    return (
-        f"{british(offered.date)} has requests on record (declined or cancelled), so it stays. "
-        "Unpublish the opportunity instead if you can no longer offer it."
+def _date_refusal(offered: OpportunityDate) -> str | None:
+    """Why an offered date cannot be taken away, or None when it can: an open request asks for
+    it or an accepted visit is on it (moved there, perhaps, from the date asked for), or a
+    request that ended asked for it and keeps it on record."""
+    open_on_it = Placement.objects.open().filter(
+        Q(requested_date=offered) | Q(visit_date=offered.date, visit_month__isnull=True),
+        opportunity_id=offered.opportunity_id,
     )
+    if open_on_it.exists():
+        return f"{british(offered.date)} has a request; cancel or move it first."
+    if offered.placements.exists():
+        return (
+            f"{british(offered.date)} has requests on record (declined or cancelled), so it "
+            "stays. Unpublish the opportunity instead if you can no longer offer it."
+        )
+    return None
 
 
 def _check(
@@ -143,6 +159,7 @@ def opportunity_save(
         )
         reason = "Published by the host" if data.get("is_published") else "Added by the host"
     else:
+        # Locked before its dates' requests are read, so none arrives while a date is removed.
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if opportunity.organisation_id != organisation.pk:
             raise ShadowingError(WRONG_ORGANISATION)
@@ -169,9 +186,9 @@ def _dates_save(opportunity: Opportunity, wanted: set[date]) -> None:
     existing = {d.date: d for d in opportunity.dates.filter(date__gt=today)}
     for day in sorted(set(existing) - wanted):
         offered = existing[day]
-        if offered.placements.exists():
+        if refusal := _date_refusal(offered):
             # The transaction rolls back the opportunity's fields too: nothing changes.
-            raise ShadowingError(_date_refusal(offered), field="dates")
+            raise ShadowingError(refusal, field="dates")
         offered.delete()
     already = set(opportunity.dates.values_list("date", flat=True))
     OpportunityDate.objects.bulk_create(

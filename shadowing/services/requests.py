@@ -2,7 +2,16 @@
 
 Who may ask is `shadowing.selectors.catalogue.request_refusal`, the rule the catalogue shows;
 the dates asked for are checked here. A request holds no place: places are taken when the host
-accepts (`shadowing.services.decisions`)."""
+accepts (`shadowing.services.decisions`).
+
+A request is made under a lock of the opportunity's row, the lock a host's edit and a host's
+acceptance take first too (lock order, everywhere in shadowing: the opportunity's row before
+the placement's). So two requests from one person at the same moment (a double click, two tabs)
+happen one after the other, and the second is told they have already asked; the database's
+one-open-request constraint is the backstop, refused with the same sentence. And a request for
+a set date and the host taking that date away happen one after the other: the request made
+first keeps the date (the host is told it has a request), or the date taken away first is
+refused to the visitor, who is told to choose another."""
 
 from __future__ import annotations
 
@@ -43,6 +52,7 @@ SAME_DATE_TWICE = "Enter each date once."
 PROPOSED_TOO_FAR = "Each date must be within a year from today."
 NOT_A_WEEKDAY = "Each date must be a weekday (Monday to Friday)."
 NOT_A_RETURN_VISIT = "This return visit was not offered to you for this opportunity."
+DATE_NO_LONGER_OFFERED = "{day} is no longer offered. Choose another date."
 
 
 def _notice(days: int) -> str:
@@ -56,6 +66,13 @@ def _check_set_date(
         raise ShadowingError(NO_DATE_CHOSEN, field="requested_date")
     if requested_date.opportunity_id != opportunity.pk:
         raise ShadowingError(NOT_AN_OFFERED_DATE, field="requested_date")
+    # Read again under the opportunity's lock: the host may have taken it away since the form
+    # was shown.
+    if not OpportunityDate.objects.filter(pk=requested_date.pk, opportunity=opportunity).exists():
+        raise ShadowingError(
+            DATE_NO_LONGER_OFFERED.format(day=f"{requested_date.date:%-d %B %Y}"),
+            field="requested_date",
+        )
     notice = opportunity.minimum_notice_days
     if requested_date.date < today + timedelta(days=notice):
         raise ShadowingError(
@@ -120,9 +137,11 @@ def placement_request(
     Raises `ShadowingError` (with the form field it concerns, if any) and creates nothing when
     the visitor may not ask, a date does not suit or the learning goals are missing. On set
     dates `requested_date` is one of the opportunity's dates; by arrangement, 1 to 3 weekdays
-    in `proposed_dates`, each with the minimum notice and within a year."""
+    in `proposed_dates`, each with the minimum notice and within a year. Everything is read
+    under the opportunity's row lock, taken first (the module says why)."""
     today = timezone.localdate()
     with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         visitor = Membership.objects.select_related("organisation", "line_manager").get(
             pk=visitor.pk
         )
@@ -157,7 +176,9 @@ def placement_request(
         )
         placement._history_user = by  # type: ignore[attr-defined]
         try:
-            # A second request sent at the same moment meets the one-open-request constraint.
+            # The lock makes a second request at the same moment wait and then meet
+            # `request_refusal`; should one ever get past, the one-open-request constraint
+            # refuses it.
             with transaction.atomic():
                 placement.save()
         except IntegrityError:

@@ -53,6 +53,9 @@ def placement_date_change(
             )
         visit_date_check(opportunity=opportunity, visit_date=visit_date)
         no_places = place_take(placement=placement, opportunity=opportunity, visit_date=visit_date)
+        if not opportunity.by_arrangement:
+            # The date asked for moves too, so the host may take the old one off the list.
+            placement.requested_date = opportunity.dates.get(date=visit_date)
         placement.calendar_sequence += 1
         change = f"Date changed from {day_text(old_date)} to {day_text(visit_date)}: {reason}"
         try:

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from evaluations.enums import QuestionKind
 from evaluations.models import Answer, Invitation
 from evaluations.services.answers import invitation_complete
 from evaluations.signals import step_completed
 from tests.evaluations.factories import invitation_to_answer
+from tests.threads import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,32 +24,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 SUBMISSIONS = 8
 # A race that loses only once in a while must not pass by luck.
 ROUNDS = 3
-
-
-def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    start = threading.Barrier(len(calls))
-    outcomes: list[Any] = []
-    record = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        outcome: Any
-        try:
-            start.wait()
-            try:
-                outcome = call()
-            finally:
-                connection.close()
-        except BaseException as error:  # reported by the main thread
-            outcome = error
-        with record:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
@@ -79,13 +53,13 @@ def test_submissions_at_once_save_one_set_of_answers(round_: int) -> None:
     calls = [submission(n) for n in range(SUBMISSIONS)]
     step_completed.connect(receiver, dispatch_uid="answering-concurrency")
     try:
-        outcomes = _all_at_once(calls)
+        outcomes = all_at_once(calls)
     finally:
         step_completed.disconnect(dispatch_uid="answering-concurrency")
 
-    errors = [o for o in outcomes if isinstance(o, BaseException)]
-    assert errors == []
-    assert sorted(outcomes) == [False] * (SUBMISSIONS - 1) + [True]
+    saved = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert [o for o in outcomes if isinstance(o, BaseException)] == []
+    assert sorted(saved) == [False] * (SUBMISSIONS - 1) + [True]
     assert Answer.objects.filter(invitation=invitation).count() == 2
     texts = set(Answer.objects.exclude(text="").values_list("text", flat=True))
     assert len(texts) == 1

@@ -5,13 +5,10 @@ connection, released together so they contend for the opportunity's row."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from shadowing.enums import Status
@@ -21,6 +18,7 @@ from shadowing.services import notifications
 from shadowing.services.decisions import placement_host_accept
 from tests.organisations.factories import MembershipFactory
 from tests.shadowing.factories import OpportunityFactory, placement_in
+from tests.threads import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,32 +34,6 @@ ROUNDS = 3
 def _quiet(monkeypatch: pytest.MonkeyPatch) -> None:
     """The emails are another module's to test; here only the places matter."""
     monkeypatch.setattr(notifications, "placement_notify", lambda **kwargs: None)
-
-
-def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    start = threading.Barrier(len(calls))
-    outcomes: list[Any] = []
-    record = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        outcome: Any
-        try:
-            start.wait()
-            try:
-                outcome = call()
-            finally:
-                connection.close()
-        except BaseException as error:  # reported by the main thread
-            outcome = error
-        with record:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def _race(opportunity: Opportunity, days: list[date], full: str) -> None:
@@ -80,7 +52,7 @@ def _race(opportunity: Opportunity, days: list[date], full: str) -> None:
             placement_id=placement.pk, by=host, supervisor=opportunity.supervisor, visit_date=day
         )
 
-    outcomes = _all_at_once([acceptance(p, day) for p, day in zip(placements, days, strict=True)])
+    outcomes = all_at_once([acceptance(p, day) for p, day in zip(placements, days, strict=True)])
 
     accepted = [o for o in outcomes if isinstance(o, Placement)]
     refused = [o for o in outcomes if isinstance(o, ShadowingError)]

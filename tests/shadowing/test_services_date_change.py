@@ -61,6 +61,7 @@ def test_the_host_moves_the_visit_and_its_place(status: str) -> None:
     placement.refresh_from_db()
     assert placement.status == status
     assert placement.visit_date == new_date
+    assert placement.requested_date.date == new_date
     assert placement.place_number == 1
     assert placement.calendar_sequence == sequence + 1
     assert placement.history.first().history_change_reason == (
