@@ -542,6 +542,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
     },
+    # Reporting: the day's figures kept as rows, so trends read them and never recompute the
+    # past (docs/reporting.md). Early morning, after the day has closed and before people sign
+    # in; a run missed is taken by the next one, which also fills any day skipped.
+    "reporting-snapshot": {
+        "task": "reporting.tasks.snapshot_take_task",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 
 # Shadowing --------------------------------------------------------------------------------
