@@ -419,6 +419,7 @@ NAVIGATION_MODULES = [
     "evaluations.navigation",
     "certificates.navigation",
     "shadowing.navigation",
+    "reporting.navigation",
 ]
 
 # Celery -----------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("certificates.urls")),
     path("shadowing/", include("shadowing.urls")),
+    path("reports/", include("reporting.urls")),
     path("", include("cms.urls")),
     path(
         "accessibility/",

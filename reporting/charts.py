@@ -26,8 +26,9 @@ BAR_THICKNESS = 16
 BAR_VALUE_ROOM = 64
 # Series beyond this would be unreadable as lines; the caller shows a table instead.
 MOST_SERIES = 6
-# At most this many month labels along the bottom (every other one, or every third, beyond).
-MOST_X_LABELS = 12
+# At most this many month labels along the bottom (every other one, or every fourth, beyond):
+# more than six "Sep 2026"s overlap at the drawing's width.
+MOST_X_LABELS = 6
 
 
 @dataclass(frozen=True)
