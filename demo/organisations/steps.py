@@ -32,6 +32,7 @@ from demo.organisations.large_partnership import large_partnership_seed
 from demo.organisations.organisations import organisations_seed
 from demo.organisations.people import staff_seed
 from demo.organisations.workforce import headcounts_seed
+from demo.reporting.steps import reporting_seed
 from demo.shadowing.steps import shadowing_seed
 from demo.training.courses import courses_seed
 from demo.training.earlier_training import earlier_training_seed
@@ -80,7 +81,8 @@ def demo_seed_start(*, log: Callable[[str], None] = print) -> DemoSeed:
 
 def demo_seed_run(seed: DemoSeed, *, people: int = 0, sessions: int = 0) -> None:
     """Run every step, then add `people` more and `sessions` more in bulk, in one transaction;
-    last, give everyone who needs MFA and has no authenticator the demo one.
+    then give everyone who needs MFA and has no authenticator the demo one; last, take the
+    reporting snapshots of the past two years (`demo.reporting`).
 
     A failed step leaves the database as it was. Wagtail's reference index (which records what
     each organisation refers to, for the admin's usage counts) is brought up to date once at the
@@ -100,3 +102,5 @@ def demo_seed_run(seed: DemoSeed, *, people: int = 0, sessions: int = 0) -> None
         if ReferenceIndex.is_indexed(Organisation):
             for organisation in seed.organisations.values():
                 ReferenceIndex.create_or_update_for_object(organisation)
+        # After the bulk people and sessions, so the snapshots count them too.
+        reporting_seed(seed)

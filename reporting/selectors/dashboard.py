@@ -37,6 +37,7 @@ from reporting.models import (
     Snapshot,
 )
 from reporting.permissions import ReportScope
+from reporting.selectors.trends import last_snapshot_each_month
 
 Cell = str | int | Decimal | None
 
@@ -147,22 +148,13 @@ def _sector_label(value: str) -> str:
 # Compliance ---------------------------------------------------------------------------------
 
 
-def _last_snapshot_each_month(part: SnapshotPart, start: date, end: date) -> dict[date, Snapshot]:
-    """The last snapshot of each month holding `part`. One query."""
-    last: dict[date, Snapshot] = {}
-    for taken in Snapshot.objects.filter(day__gte=start, day__lte=end).order_by("day"):
-        if part in taken.parts:
-            last[taken.day.replace(day=1)] = taken
-    return last
-
-
 def compliance_trend(scope: ReportScope, today: date | None = None) -> ReportTable:
     """The compliance rate (in date or due soon, of everyone but new starters) at the end of
     each of the last 24 months, for the whole scope and its largest sectors. Two queries."""
     today = today or timezone.localdate()
     end = today - relativedelta(days=1)
     months = [end.replace(day=1) - relativedelta(months=n) for n in range(TREND_MONTHS - 1, -1, -1)]
-    last = _last_snapshot_each_month(SnapshotPart.COMPLIANCE, months[0], end)
+    last = last_snapshot_each_month(SnapshotPart.COMPLIANCE, months[0], end)
     figures = _scoped(ComplianceFigure.objects.filter(snapshot__in=list(last.values())), scope)
     counted: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     sizes: dict[str, int] = defaultdict(int)

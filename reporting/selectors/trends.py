@@ -42,6 +42,16 @@ def _months_back(months: int, today: date) -> list[date]:
     return [first - relativedelta(months=n) for n in range(months - 1, -1, -1)]
 
 
+def last_snapshot_each_month(part: SnapshotPart, start: date, end: date) -> dict[date, Snapshot]:
+    """The last snapshot holding `part` of each month from `start` to `end`, by the month's
+    first day. One query."""
+    last: dict[date, Snapshot] = {}
+    for taken in Snapshot.objects.filter(day__gte=start, day__lte=end).order_by("day"):
+        if part in taken.parts:
+            last[taken.day.replace(day=1)] = taken
+    return last
+
+
 def compliance_rate_by_month(
     *, months: int, organisations: Iterable[Organisation] | None = None
 ) -> list[MonthRate]:
@@ -49,10 +59,7 @@ def compliance_rate_by_month(
     first), as its last snapshot recorded it, for the organisations given (all by default).
     Two queries: the snapshots and their figures."""
     starts = _months_back(months, timezone.localdate())
-    last_day: dict[date, Snapshot] = {}
-    for taken in Snapshot.objects.filter(day__gte=starts[0]).order_by("day"):
-        if SnapshotPart.COMPLIANCE in taken.parts:
-            last_day[taken.day.replace(day=1)] = taken
+    last_day = last_snapshot_each_month(SnapshotPart.COMPLIANCE, starts[0], timezone.localdate())
     figures = ComplianceFigure.objects.filter(snapshot__in=list(last_day.values()))
     if organisations is not None:
         figures = figures.filter(organisation__in=list(organisations))
